@@ -1,0 +1,127 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { InvalidInputError } from '../domain/errors.js';
+import { startHub, type HubRole } from '../main.js';
+import { openDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { Runtime } from '../runtime.js';
+import { RedisUnavailableError } from '../support/redis.js';
+import { likesImportCommand } from './commands/likes-import.js';
+import { supporterSetCommand } from './commands/supporter-set.js';
+import { walletCreditCommand } from './commands/wallet-credit.js';
+import { out } from './output.js';
+
+/** Errors the operator can fix: one line, no stack. */
+const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError];
+
+export function buildCli(run: (task: (config: Config) => Promise<number>) => Promise<void>): Command {
+  const program = new Command('flattr')
+    .description('flattr-hub: likes become flattrs; month-end settlement splits budgets exactly')
+    .exitOverride();
+
+  program.command('start')
+    .description('run the hub: HTTP server, workers and every configured platform adapter')
+    .addOption(new Option('--role <role>', 'which parts to run').choices(['api', 'worker', 'all']).default('all'))
+    .action((o: { role: HubRole }) => run(async (config) => {
+      const hub = await startHub(config, { role: o.role });
+      await new Promise<void>((resolve) => {
+        const stop = () => void hub.close().then(resolve);
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      return 0;
+    }));
+
+  program.command('migrate')
+    .description('apply database migrations (PostgreSQL or embedded PGlite)')
+    .action(() => run(async (config) => {
+      const { prisma, kind, close } = await openDatabase(config.database);
+      try {
+        const result = await migrate(prisma);
+        out(`${kind}: ${result.applied.length} migration(s) applied${result.applied.length ? ` (${result.applied.join(', ')})` : ''}, ${result.alreadyApplied} already applied`);
+        return 0;
+      } finally {
+        await close();
+      }
+    }));
+
+  const likes = program.command('likes').description('like events');
+  likes.command('import')
+    .description('ingest NDJSON LikeEvents (one JSON object a line) through the live queue path; "-" reads standard input')
+    .argument('<file>', 'NDJSON file, or - for standard input')
+    .option('--json', 'print the summary as JSON')
+    .action((file: string, o: { json?: boolean }) => withRuntime(run, (rt) => likesImportCommand(rt, file, o)));
+
+  const wallet = program.command('wallet').description('supporter wallets');
+  wallet.command('credit')
+    .description("add money to a supporter's wallet (manual funding)")
+    .requiredOption('--platform <platform>', 'twitter, discord or slack')
+    .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
+    .requiredOption('--amount <amount>', 'decimal amount, e.g. 35.00')
+    .option('--currency <code>', "ISO 4217 code (default: the supporter's currency)")
+    .option('--idempotency-key <key>', 'makes a retried credit a no-op')
+    .action((o) => withRuntime(run, (rt) => walletCreditCommand(rt, o)));
+
+  const supporter = program.command('supporter').description('supporters (admin; chat commands do the same for users)');
+  supporter.command('set')
+    .description('create or change a supporter')
+    .requiredOption('--platform <platform>', 'twitter, discord or slack')
+    .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
+    .option('--budget <amount>', 'monthly budget, e.g. 35.00')
+    .option('--currency <code>', 'ISO 4217 currency of the budget and wallet')
+    .option('--on <platforms>', 'comma-separated platforms to opt in')
+    .option('--off <platforms>', 'comma-separated platforms to opt out')
+    .option('--emoji <names>', 'comma-separated trigger reactions, "any" or "default"')
+    .option('--active', 'resume flattring')
+    .option('--inactive', 'pause flattring', false)
+    .option('--block <communities>', 'comma-separated community ids never to flattr in ("" clears)')
+    .option('--allow <communities>', 'comma-separated community ids to flattr in only ("" clears)')
+    .addOption(new Option('--locale <locale>', 'language of replies and notices').choices(['en', 'fr']))
+    .action((o: Record<string, unknown>) => withRuntime(run, (rt) => supporterSetCommand(rt, {
+      ...(o as { platform: string; externalId: string }),
+      active: o.inactive ? false : o.active ? true : undefined,
+    })));
+
+  program.addHelpText('after', () => `\nEvery command:\n${listCommands(program).map((c) => `  flattr ${c}`).join('\n')}\n`);
+  return program;
+}
+
+/** Leaf commands with their full path, so `flattr --help` shows nested ones too. */
+function listCommands(command: Command, prefix = ''): string[] {
+  return command.commands.flatMap((c) => {
+    const path = `${prefix}${c.name()}`;
+    return c.commands.length ? listCommands(c, `${path} `) : [`${path} ${c.usage()}`.trim()];
+  }).filter((c) => !c.startsWith('help'));
+}
+
+async function withRuntime(run: (task: (config: Config) => Promise<number>) => Promise<void>, task: (rt: Runtime) => Promise<number>) {
+  await run(async (config) => {
+    const runtime = new Runtime(config);
+    try {
+      return await task(runtime);
+    } finally {
+      await runtime.close();
+    }
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const run = async (task: (config: Config) => Promise<number>) => {
+    // CLI commands log only warnings unless asked; the hub logs at info.
+    const isStart = argv[2] === 'start';
+    const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? (isStart ? 'info' : 'warn') };
+    code = await task(loadConfig(env));
+  };
+  try {
+    await buildCli(run).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (EXPECTED_ERRORS.some((E) => error instanceof E)) {
+      process.stderr.write(`flattr: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  return code;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { isValidTimeZone } from './domain/period.js';
+
+/**
+ * The only module that reads the environment. Every problem is reported at
+ * once, each naming its variable, so an operator fixes them in one go.
+ */
+const optionalText = z.string().trim().min(1).optional();
+const url = z.url();
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  QUEUE_PREFIX: z.string().min(1).default('{flattr}'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url.default('http://localhost:3000'),
+  FEE_BPS: z.coerce.number().int().min(0).max(10000).default(1000),
+  SETTLEMENT_TZ: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/Paris').default('UTC'),
+  SETTLEMENT_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  ESCROW_HOLD_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  UNSPENT_POLICY: z.enum(['keep', 'charity']).default('keep'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(500),
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_API_URL: url.optional(),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_API_URL: url.optional(),
+  TWITTER_CLIENT_ID: optionalText,
+  TWITTER_CLIENT_SECRET: optionalText,
+  TWITTER_CONSUMER_SECRET: optionalText,
+  TWITTER_BEARER_TOKEN: optionalText,
+  TWITTER_API_URL: url.optional(),
+  TOKEN_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/=_-]{43,88}$/, 'must be 32 bytes, base64 or hex').optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = {
+  database: { url?: string; pgliteDir: string };
+  dataDir: string;
+  redis: { url?: string; queuePrefix: string };
+  http: { port: number; host: string; publicUrl: string };
+  money: { feeBps: number; timeZone: string; graceMinutes: number; escrowHoldDays: number; unspentPolicy: 'keep' | 'charity' };
+  ingest: { concurrency: number; batchSize: number };
+  logLevel: Env['LOG_LEVEL'];
+  slack?: { signingSecret: string; botToken?: string; clientId?: string; clientSecret?: string; apiUrl?: string };
+  discord?: { token: string; applicationId: string; apiUrl?: string };
+  twitter?: { clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string };
+  secrets: { tokenEncryptionKey?: string; adminToken?: string; sessionSecret?: string };
+};
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "unset", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SLACK_BOT_TOKEN && e.SLACK_CLIENT_ID) problems.push('SLACK_BOT_TOKEN and SLACK_CLIENT_ID: set one (single workspace) or the other (OAuth install), not both');
+  if ((e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) || (!e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET)) problems.push('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for OAuth installs');
+  if ((e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID) && !e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when Slack is configured');
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
+  if (problems.length) throw new ConfigError(problems);
+
+  const slackOn = Boolean(e.SLACK_SIGNING_SECRET && (e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID));
+  const twitterOn = Boolean(e.TWITTER_BEARER_TOKEN || e.TWITTER_CLIENT_ID);
+  return {
+    database: { url: e.DATABASE_URL, pgliteDir: `${e.DATA_DIR}/pglite` },
+    dataDir: e.DATA_DIR,
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
+    money: { feeBps: e.FEE_BPS, timeZone: e.SETTLEMENT_TZ, graceMinutes: e.SETTLEMENT_GRACE_MINUTES, escrowHoldDays: e.ESCROW_HOLD_DAYS, unspentPolicy: e.UNSPENT_POLICY },
+    ingest: { concurrency: e.INGEST_CONCURRENCY, batchSize: e.INGEST_BATCH_SIZE },
+    logLevel: e.LOG_LEVEL,
+    slack: slackOn
+      ? { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, apiUrl: e.SLACK_API_URL }
+      : undefined,
+    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL } : undefined,
+    twitter: twitterOn
+      ? { clientId: e.TWITTER_CLIENT_ID, clientSecret: e.TWITTER_CLIENT_SECRET, consumerSecret: e.TWITTER_CONSUMER_SECRET, bearerToken: e.TWITTER_BEARER_TOKEN, apiUrl: e.TWITTER_API_URL }
+      : undefined,
+    secrets: { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN, sessionSecret: e.SESSION_SECRET },
+  };
+}

@@ -1,0 +1,168 @@
+import type { Db, Tx } from '../db/database.js';
+import { LOCK_CLASS } from '../db/locks.js';
+import { judgeLike } from '../domain/judge-like.js';
+import { channelOfItem, type LikeEvent } from '../domain/like-event.js';
+import { nextPeriod, periodOf, type Period } from '../domain/period.js';
+import { canonicalReaction } from '../domain/reactions.js';
+import { createUnclaimedIdentities, findIdentities, identityKey } from './identities.js';
+import type { LikeOutcome } from './outcome.js';
+import { loadSupporters } from './supporters.js';
+
+export type RecordLikesOptions = { timeZone: string };
+
+/** An accepted event, resolved to the rows it touches. */
+type Accepted = { index: number; event: LikeEvent; supporterId: number; period: Period; reaction: string; at: Date };
+
+/**
+ * Money rules 2–4 for a batch of events, in one transaction of a handful of
+ * set-based statements (no round trip per like). Returns one outcome per
+ * event, in order. Safe to run concurrently and to retry: the like_events
+ * primary key makes a redelivered event a duplicate, and reaction states
+ * converge on the latest occurredAt whatever the delivery order.
+ */
+export async function recordLikes(db: Db, events: readonly LikeEvent[], options: RecordLikesOptions): Promise<LikeOutcome[]> {
+  const outcomes: LikeOutcome[] = new Array(events.length);
+  const firstIndex = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (firstIndex.has(e.eventId)) outcomes[i] = { kind: 'duplicate' };
+    else firstIndex.set(e.eventId, i);
+  });
+  const unique = [...firstIndex.values()];
+  if (unique.length === 0) return outcomes;
+
+  await db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock_shared(${LOCK_CLASS.settlementStart}, 0)`);
+    const people = uniquePairs(unique.flatMap((i) => [[events[i]!.platform, events[i]!.liker], [events[i]!.platform, events[i]!.author]] as const));
+    const [supporters, identities, startedPeriods] = await Promise.all([
+      loadSupporters(tx, people), findIdentities(tx, people), loadStartedPeriods(tx),
+    ]);
+
+    const accepted: Accepted[] = [];
+    for (const index of unique) {
+      const event = events[index]!;
+      const supporter = supporters.get(identityKey(event.platform, event.liker));
+      const author = identities.get(identityKey(event.platform, event.author));
+      const verdict = judgeLike(event, supporter, author?.user_id);
+      if (!verdict.accept) {
+        outcomes[index] = { kind: 'ignored', reason: verdict.reason };
+        continue;
+      }
+      const at = new Date(event.occurredAt);
+      accepted.push({
+        index, event, supporterId: supporter!.userId, at,
+        period: openPeriodFor(periodOf(at, options.timeZone), startedPeriods),
+        reaction: event.reaction === undefined ? '' : canonicalReaction(event.reaction),
+      });
+    }
+
+    const fresh = await claimEventIds(tx, accepted);
+    for (const a of accepted) outcomes[a.index] = fresh.has(a.event.eventId) ? { kind: 'accepted' } : { kind: 'duplicate' };
+    const toApply = accepted.filter((a) => fresh.has(a.event.eventId));
+    if (toApply.length === 0) return;
+
+    await lockFlattrKeys(tx, toApply);
+    await upsertReactionStates(tx, toApply);
+    const missingAuthors = uniquePairs(toApply.map((a) => [a.event.platform, a.event.author] as const))
+      .filter((p) => !identities.has(identityKey(...p)));
+    for (const [k, v] of await createUnclaimedIdentities(tx, missingAuthors)) identities.set(k, v);
+    await upsertFlattrs(tx, toApply, (a) => identities.get(identityKey(a.event.platform, a.event.author))!.id);
+  }, { timeout: 60_000, maxWait: 30_000 });
+  return outcomes;
+}
+
+/** Rule 2: a like for a period whose settlement has started counts in the next open one. */
+function openPeriodFor(period: Period, started: ReadonlySet<Period>): Period {
+  let p = period;
+  while (started.has(p)) p = nextPeriod(p);
+  return p;
+}
+
+async function loadStartedPeriods(tx: Tx): Promise<Set<Period>> {
+  const rows = await tx.$queryRawUnsafe<{ period: string }[]>(`SELECT period FROM settlement_runs`);
+  return new Set(rows.map((r) => r.period));
+}
+
+async function claimEventIds(tx: Tx, accepted: readonly Accepted[]): Promise<Set<string>> {
+  if (accepted.length === 0) return new Set();
+  const sorted = [...accepted].sort((a, b) => (a.event.eventId < b.event.eventId ? -1 : 1));
+  const rows = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+    `INSERT INTO like_events (event_id, platform, outcome)
+     SELECT e, p, 'accepted' FROM unnest($1::text[], $2::text[]) AS t(e, p)
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    sorted.map((a) => a.event.eventId), sorted.map((a) => a.event.platform),
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+const flattrKey = (a: Accepted) => `${a.supporterId}\u001f${a.event.item}\u001f${a.period}`;
+
+/**
+ * Serializes concurrent batches touching the same flattr, so its status is
+ * always computed from every committed reaction. Taken in sorted order: no deadlocks.
+ */
+async function lockFlattrKeys(tx: Tx, rows: readonly Accepted[]): Promise<void> {
+  const keys = [...new Set(rows.map(flattrKey))].sort();
+  await tx.$executeRawUnsafe(
+    `SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
+    keys,
+  );
+}
+
+/** Rule 3: per reaction, the event with the latest (occurredAt, eventId) wins. */
+async function upsertReactionStates(tx: Tx, rows: readonly Accepted[]): Promise<void> {
+  const latest = new Map<string, Accepted>();
+  for (const a of rows) {
+    const key = `${flattrKey(a)}\u001f${a.reaction}`;
+    const seen = latest.get(key);
+    if (!seen || a.at > seen.at || (a.at.getTime() === seen.at.getTime() && a.event.eventId > seen.event.eventId)) latest.set(key, a);
+  }
+  const list = [...latest.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, a]) => a);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO reaction_states AS r (supporter_id, item, period, reaction, active, occurred_at, event_id)
+     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::timestamptz[], $7::text[])
+     ON CONFLICT (supporter_id, item, period, reaction) DO UPDATE
+       SET active = excluded.active, occurred_at = excluded.occurred_at, event_id = excluded.event_id
+       WHERE (excluded.occurred_at, excluded.event_id) > (r.occurred_at, r.event_id)`,
+    list.map((a) => a.supporterId), list.map((a) => a.event.item), list.map((a) => a.period), list.map((a) => a.reaction),
+    list.map((a) => a.event.action === 'like'), list.map((a) => a.at), list.map((a) => a.event.eventId),
+  );
+}
+
+/**
+ * A flattr stands while any of its reaction states is active. Rows are made
+ * only once something is active, so a stray unlike leaves no trace.
+ */
+async function upsertFlattrs(tx: Tx, rows: readonly Accepted[], recipientOf: (a: Accepted) => number): Promise<void> {
+  const byKey = new Map<string, Accepted>();
+  for (const a of rows) {
+    const seen = byKey.get(flattrKey(a));
+    if (!seen || a.at < seen.at) byKey.set(flattrKey(a), a);
+  }
+  const list = [...byKey.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, a]) => a);
+  await tx.$executeRawUnsafe(
+    `WITH t AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
+         WITH ORDINALITY AS t(supporter_id, item, period, recipient, platform, community, channel, occurred_at, event_id, n)
+     ), s AS (
+       SELECT t.*, EXISTS (SELECT 1 FROM reaction_states r
+                            WHERE r.supporter_id = t.supporter_id AND r.item = t.item AND r.period = t.period AND r.active) AS active
+         FROM t
+     )
+     INSERT INTO flattrs AS f (supporter_id, recipient_identity_id, platform, item, community, channel, period, occurred_at, status, source_event_id)
+     SELECT supporter_id, recipient, platform, item, community, channel, period, occurred_at,
+            CASE WHEN active THEN 'active' ELSE 'revoked' END, event_id
+       FROM s
+      WHERE active OR EXISTS (SELECT 1 FROM flattrs x WHERE x.supporter_id = s.supporter_id AND x.item = s.item AND x.period = s.period)
+      ORDER BY n
+     ON CONFLICT (supporter_id, item, period) DO UPDATE
+       SET status = excluded.status, updated_at = now()
+       WHERE f.status IS DISTINCT FROM excluded.status`,
+    list.map((a) => a.supporterId), list.map((a) => a.event.item), list.map((a) => a.period), list.map(recipientOf),
+    list.map((a) => a.event.platform), list.map((a) => a.event.community ?? null), list.map((a) => channelOfItem(a.event) ?? null),
+    list.map((a) => a.at), list.map((a) => a.event.eventId),
+  );
+}
+
+function uniquePairs(pairs: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+  return [...new Map(pairs.map((p) => [identityKey(p[0], p[1]), p])).values()];
+}

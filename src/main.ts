@@ -1,0 +1,55 @@
+import type { Config } from './config.js';
+import { createHttpServer } from './http/server.js';
+import { Runtime } from './runtime.js';
+import { loadSecrets } from './support/secrets.js';
+import { createIngestWorker } from '../workers/ingest.worker.js';
+import { describeAdapters } from './adapters.js';
+
+export type HubRole = 'api' | 'worker' | 'all';
+export type Hub = { runtime: Runtime; url?: string; close(): Promise<void> };
+
+/**
+ * The composition root: wires config, database, Redis, the HTTP server,
+ * workers and adapters for one process. Any number of processes may run
+ * against the same Redis and database (DESIGN.md section 6).
+ */
+export async function startHub(config: Config, options: { role: HubRole; runtime?: Runtime }): Promise<Hub> {
+  const runtime = options.runtime ?? new Runtime(config, { metrics: undefined });
+  const { logger } = runtime;
+  try {
+    loadSecrets(config.secrets, config.dataDir, logger);
+    const { prisma, kind } = await runtime.db();
+    const redis = await runtime.redis();
+    logger.info({ database: kind, redis: await runtime.redisUrl(), role: options.role }, 'flattr-hub starting');
+    for (const adapter of describeAdapters(config)) {
+      logger.info({ adapter: adapter.name, on: adapter.on, why: adapter.why }, `${adapter.name}: ${adapter.on ? 'on' : 'off'} (${adapter.why})`);
+    }
+
+    if (options.role !== 'api') {
+      const ingest = createIngestWorker({
+        db: prisma, connection: await runtime.workerConnection(), redis, prefix: config.redis.queuePrefix,
+        timeZone: config.money.timeZone, concurrency: config.ingest.concurrency, batchSize: config.ingest.batchSize,
+        logger: logger.child({ worker: 'ingest' }), metrics: runtime.metrics,
+      });
+      runtime.onClose(() => ingest.close());
+    }
+
+    let url: string | undefined;
+    if (options.role !== 'worker') {
+      const http = createHttpServer({
+        logger, metrics: runtime.metrics,
+        readiness: async () => ({
+          redis: await redis.ping().then((r) => r === 'PONG', () => false),
+          database: await prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
+        }),
+      });
+      url = await http.listen({ port: config.http.port, host: config.http.host });
+      runtime.onClose(() => http.close());
+      logger.info({ url }, 'http server listening');
+    }
+    return { runtime, url, close: () => runtime.close() };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}

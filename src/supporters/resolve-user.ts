@@ -1,0 +1,26 @@
+import type { Tx } from '../db/database.js';
+import type { Platform } from '../domain/like-event.js';
+
+export type ResolvedUser = { userId: number; identityId: number; created: boolean; claimed: boolean };
+
+/**
+ * The user behind a platform identity, making both when needed. An identity
+ * that exists unclaimed (a creator someone already flattred) is claimed by the
+ * new user; `claimed` tells the caller so it can release that escrow.
+ */
+export async function resolveOrCreateUser(tx: Tx, platform: Platform, externalId: string): Promise<ResolvedUser> {
+  const found = await tx.$queryRawUnsafe<{ id: number; user_id: number | null }[]>(
+    `SELECT id, user_id FROM identities WHERE platform = $1 AND external_id = $2 FOR UPDATE`, platform, externalId,
+  );
+  if (found[0]?.user_id != null) return { userId: found[0].user_id, identityId: found[0].id, created: false, claimed: false };
+  const [user] = await tx.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO users DEFAULT VALUES RETURNING id`);
+  if (found[0]) {
+    await tx.$executeRawUnsafe(`UPDATE identities SET user_id = $1, claimed_at = now() WHERE id = $2`, user!.id, found[0].id);
+    return { userId: user!.id, identityId: found[0].id, created: true, claimed: true };
+  }
+  const [identity] = await tx.$queryRawUnsafe<{ id: number }[]>(
+    `INSERT INTO identities (platform, external_id, user_id, claimed_at) VALUES ($1, $2, $3, now()) RETURNING id`,
+    platform, externalId, user!.id,
+  );
+  return { userId: user!.id, identityId: identity!.id, created: true, claimed: false };
+}
