@@ -3,7 +3,7 @@ import { createHttpServer } from './http/server.js';
 import { Runtime } from './runtime.js';
 import { loadSecrets } from './support/secrets.js';
 import { createIngestWorker } from '../workers/ingest.worker.js';
-import { describeAdapters } from './adapters.js';
+import { describeAdapters } from './adapters/describe-adapters.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 export type Hub = { runtime: Runtime; url?: string; close(): Promise<void> };
