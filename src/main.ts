@@ -4,6 +4,10 @@ import { Runtime } from './runtime.js';
 import { loadSecrets } from './support/secrets.js';
 import { createIngestWorker } from '../workers/ingest.worker.js';
 import { describeAdapters } from './adapters/describe-adapters.js';
+import { createAdapters } from './adapters/create-adapters.js';
+import { enqueueLike } from './ingest/enqueue-like.js';
+import { QUEUES } from './queues.js';
+import { createTokenCipher } from './support/token-cipher.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 export type Hub = { runtime: Runtime; url?: string; close(): Promise<void> };
@@ -13,11 +17,11 @@ export type Hub = { runtime: Runtime; url?: string; close(): Promise<void> };
  * workers and adapters for one process. Any number of processes may run
  * against the same Redis and database (DESIGN.md section 6).
  */
-export async function startHub(config: Config, options: { role: HubRole; runtime?: Runtime }): Promise<Hub> {
+export async function startHub(config: Config, options: { role: HubRole; runtime?: Runtime; now?: () => Date }): Promise<Hub> {
   const runtime = options.runtime ?? new Runtime(config, { metrics: undefined });
   const { logger } = runtime;
   try {
-    loadSecrets(config.secrets, config.dataDir, logger);
+    const secrets = loadSecrets(config.secrets, config.dataDir, logger);
     const { prisma, kind } = await runtime.db();
     const redis = await runtime.redis();
     logger.info({ database: kind, redis: await runtime.redisUrl(), role: options.role }, 'flattr-hub starting');
@@ -43,8 +47,24 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
           database: await prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
         }),
       });
-      url = await http.listen({ port: config.http.port, host: config.http.host });
       runtime.onClose(() => http.close());
+      // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
+      // only enqueue, so a worker-only process never opens a platform connection.
+      const likes = await runtime.queue(QUEUES.likes);
+      const adapters = createAdapters(config, {
+        emitLike: (event) => enqueueLike(likes, event),
+        ignore: (platform, reason, details) => {
+          runtime.metrics.adapterIgnored.inc({ platform, reason });
+          logger.info({ platform, reason, ...details }, 'platform payload ignored');
+        },
+        db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey), logger, metrics: runtime.metrics,
+        http, publicUrl: config.http.publicUrl, now: options.now ?? (() => new Date()),
+      });
+      for (const adapter of adapters) {
+        await adapter.start();
+        runtime.onClose(() => adapter.stop());
+      }
+      url = await http.listen({ port: config.http.port, host: config.http.host });
       logger.info({ url }, 'http server listening');
     }
     return { runtime, url, close: () => runtime.close() };

@@ -9,6 +9,7 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
   return {
     registry,
     likes: new Counter({ name: 'flattr_likes_total', help: 'Like events processed, by outcome and ignore reason', labelNames: ['platform', 'outcome', 'reason'] as const, registers: [registry] }),
+    adapterIgnored: new Counter({ name: 'flattr_adapter_ignored_total', help: 'Platform payloads an adapter acknowledged and dropped, by reason', labelNames: ['platform', 'reason'] as const, registers: [registry] }),
     ingestBatch: new Histogram({ name: 'flattr_ingest_batch_seconds', help: 'Time to commit one ingest batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     ingestBatchSize: new Histogram({ name: 'flattr_ingest_batch_size', help: 'Events per ingest batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500], registers: [registry] }),
   };
