@@ -7,7 +7,6 @@ import { flattrs, likeEvent, supporter } from '../support/world.js';
 /** Money rules 2–4, on PostgreSQL and on the embedded PGlite default. */
 describe.each(Object.entries(DATABASES))('recordLikes on %s', (_kind, create) => {
   let database: TestDatabase;
-  const tz = { timeZone: 'UTC' };
   beforeAll(async () => { database = await create(); });
   afterAll(async () => { await database?.drop(); });
   beforeEach(async () => {
