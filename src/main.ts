@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
-import { Runtime } from './runtime.js';
+import { ALL_QUEUES, Runtime } from './runtime.js';
+import { mountAdminQueues } from './http/admin-queues.js';
 import { loadSecrets } from './support/secrets.js';
 import { createIngestWorker } from '../workers/ingest.worker.js';
 import { describeAdapters } from './adapters/describe-adapters.js';
@@ -48,6 +49,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         }),
       });
       runtime.onClose(() => http.close());
+      await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);

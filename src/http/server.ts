@@ -1,12 +1,18 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../support/logger.js';
 import type { Metrics } from '../support/metrics.js';
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export type Readiness = () => Promise<Record<string, boolean>>;
 
 /** The hub's one HTTP server: probes and metrics here, adapters add their routes. */
 export function createHttpServer(deps: { logger: Logger; metrics: Metrics; readiness: Readiness }): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Probes and scrapes arrive every few seconds: logging them would drown everything else.
+    logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
     const checks = await deps.readiness();
