@@ -36,8 +36,8 @@ export type RedisHandle = { url: string; child?: ChildProcess; stop(): Promise<v
  * default port and redis-server is installed. Its data lives under dataDir
  * with the append-only file on, and it stops with the hub.
  */
-export async function ensureRedis(configured: string | undefined, dataDir: string, logger: Logger): Promise<RedisHandle> {
-  const url = configured ?? DEFAULT_REDIS_URL;
+export async function ensureRedis(configured: string | undefined, dataDir: string, logger: Logger, defaultUrl = DEFAULT_REDIS_URL): Promise<RedisHandle> {
+  const url = configured ?? defaultUrl;
   if (await pingRedis(url)) return { url, stop: async () => {} };
   const hint = 'start one with `redis-server --daemonize yes` (Debian: apt-get install redis-server) or set REDIS_URL';
   if (configured) throw new RedisUnavailableError(`Redis is unreachable at ${url}: ${hint}`);
@@ -46,7 +46,8 @@ export async function ensureRedis(configured: string | undefined, dataDir: strin
   }
   const dir = path.resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  const port = new URL(url).port || '6379';
+  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
   for (let i = 0; i < 50; i++) {
     if (await pingRedis(url, 200)) {
       logger.info({ dir, pid: child.pid }, 'started redis-server as a child process (REDIS_URL unset)');
