@@ -1,12 +1,13 @@
 import type { Tx } from '../db/database.js';
 import type { Platform } from '../domain/like-event.js';
+import { claimEscrow } from '../escrow/claim-escrow.js';
 
 export type ResolvedUser = { userId: number; identityId: number; created: boolean; claimed: boolean };
 
 /**
  * The user behind a platform identity, making both when needed. An identity
  * that exists unclaimed (a creator someone already flattred) is claimed by the
- * new user; `claimed` tells the caller so it can release that escrow.
+ * new user, and its escrow moves to the new creator's balance (rule 9).
  */
 export async function resolveOrCreateUser(tx: Tx, platform: Platform, externalId: string): Promise<ResolvedUser> {
   const found = await tx.$queryRawUnsafe<{ id: number; user_id: number | null }[]>(
@@ -16,6 +17,7 @@ export async function resolveOrCreateUser(tx: Tx, platform: Platform, externalId
   const [user] = await tx.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO users DEFAULT VALUES RETURNING id`);
   if (found[0]) {
     await tx.$executeRawUnsafe(`UPDATE identities SET user_id = $1, claimed_at = now() WHERE id = $2`, user!.id, found[0].id);
+    await claimEscrow(tx, found[0].id, user!.id);
     return { userId: user!.id, identityId: found[0].id, created: true, claimed: true };
   }
   const [identity] = await tx.$queryRawUnsafe<{ id: number }[]>(

@@ -1,0 +1,45 @@
+import type { Tx } from '../db/database.js';
+import { ensureAccounts } from '../ledger/accounts.js';
+import { postTransfer, type EntryInput } from '../ledger/post-transfer.js';
+
+type PayerBalance = { account_id: number; currency: string; payer_user_id: number | null; balance: bigint; last_entry: bigint };
+
+/**
+ * Money rule 9: when an identity is claimed, its whole escrow (every
+ * currency) moves to the creator's balance in one transfer, debiting each
+ * paying supporter's part so escrow stays traceable to zero.
+ *
+ * Call it in the transaction that sets identities.user_id. The escrow
+ * accounts are locked FOR UPDATE, and a settlement batch locks the unclaimed
+ * identities it credits FOR SHARE, so a batch either sees the identity
+ * claimed (credits the creator directly) or commits its escrow before this
+ * moves it. Idempotent: an empty escrow posts nothing, and the key names the
+ * last escrow entry moved, so a retried call with the same state is a no-op.
+ */
+export async function claimEscrow(tx: Tx, identityId: number, userId: number): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT id FROM accounts WHERE kind = 'escrow' AND identity_id = $1 ORDER BY id FOR UPDATE`, identityId);
+  const rows = await tx.$queryRawUnsafe<PayerBalance[]>(
+    `SELECT a.id AS account_id, a.currency, e.payer_user_id, sum(e.amount)::int8 AS balance, max(e.id)::int8 AS last_entry
+       FROM accounts a JOIN entries e ON e.account_id = a.id
+      WHERE a.kind = 'escrow' AND a.identity_id = $1
+      GROUP BY a.id, a.currency, e.payer_user_id
+     HAVING sum(e.amount) <> 0
+      ORDER BY a.currency, e.payer_user_id`,
+    identityId,
+  );
+  if (rows.length === 0) return;
+  const currencies = [...new Set(rows.map((r) => r.currency))];
+  const creators = await ensureAccounts(tx, currencies.map((currency) => ({ kind: 'creator' as const, userId, currency })));
+  const entries: EntryInput[] = rows.map((r) => ({ accountId: r.account_id, currency: r.currency, amount: -r.balance, payerUserId: r.payer_user_id }));
+  currencies.forEach((currency, i) => {
+    const total = rows.filter((r) => r.currency === currency).reduce((sum, r) => sum + r.balance, 0n);
+    entries.push({ accountId: creators[i]!, currency, amount: total });
+  });
+  const lastEntry = rows.reduce((max, r) => (r.last_entry > max ? r.last_entry : max), 0n);
+  await postTransfer(tx, {
+    kind: 'escrow_claim',
+    idempotencyKey: `escrow-claim:${identityId}:${lastEntry}`,
+    memo: `identity ${identityId} claimed by user ${userId}`,
+    entries,
+  });
+}
