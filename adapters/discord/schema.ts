@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * The fields of Discord gateway dispatches and REST answers the adapter uses,
+ * checked at the edge. Objects are loose: Discord adds fields without notice.
+ * https://discord.com/developers/docs/events/gateway-events#message-reaction-add
+ */
+const snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
+
+/** A partial emoji: `id` null for standard (unicode) emoji; `name` null for a deleted custom one. */
+export const partialEmojiSchema = z.looseObject({
+  id: snowflake.nullable(),
+  name: z.string().min(1).nullable(),
+});
+
+const userSchema = z.looseObject({ id: snowflake, bot: z.boolean().optional() });
+
+/** MESSAGE_REACTION_ADD and _REMOVE: a remove has no `member` and no `message_author_id`. */
+export const reactionChangeSchema = z.looseObject({
+  user_id: snowflake,
+  channel_id: snowflake,
+  message_id: snowflake,
+  guild_id: snowflake.optional(),
+  emoji: partialEmojiSchema,
+  member: z.looseObject({ user: userSchema }).optional(),
+  /** Sent on ADD by current gateway versions; saves fetching the message. */
+  message_author_id: snowflake.optional(),
+});
+
+/** MESSAGE_REACTION_REMOVE_ALL (no emoji) and _REMOVE_EMOJI (emoji required). */
+export const reactionRemoveAllSchema = z.looseObject({
+  channel_id: snowflake,
+  message_id: snowflake,
+  guild_id: snowflake.optional(),
+});
+export const reactionRemoveEmojiSchema = reactionRemoveAllSchema.extend({ emoji: partialEmojiSchema });
+
+/** GET /channels/{channel.id}/messages/{message.id}: only the author matters here. */
+export const messageSchema = z.looseObject({ id: snowflake, channel_id: snowflake, author: userSchema });
+
+export type PartialEmoji = z.infer<typeof partialEmojiSchema>;
+export type MessageAuthor = z.infer<typeof userSchema>;
