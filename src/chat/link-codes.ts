@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import type { Db, Tx } from '../db/database.js';
+import type { Platform } from '../domain/like-event.js';
+import { resolveOrCreateUser } from '../supporters/resolve-user.js';
+
+/** Long enough to type across apps, short enough to expire before it can be guessed. */
+export const LINK_CODE_MINUTES = 15;
+// No 0/O, 1/I/L: people copy these by eye between apps.
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const LENGTH = 8;
+
+export type LinkOutcome = 'linked' | 'bad_code' | 'already_same' | 'owned_elsewhere';
+
+/** A fresh single-use code for the user behind this identity (made if needed). */
+export async function createLinkCode(db: Db, platform: Platform, externalId: string, now: Date): Promise<string> {
+  return db.$transaction(async (tx) => {
+    const { userId } = await resolveOrCreateUser(tx, platform, externalId);
+    const code = randomCode();
+    await tx.$executeRawUnsafe(
+      `INSERT INTO link_codes (code, user_id, expires_at) VALUES ($1, $2, $3)`,
+      code, userId, new Date(now.getTime() + LINK_CODE_MINUTES * 60_000),
+    );
+    return code;
+  });
+}
+
+/**
+ * Joins this identity to the user who made the code. The code is spent in
+ * the same transaction, so it works once; a refusal rolls back and leaves it
+ * usable. An identity that already belongs to another user moves only when
+ * that user has nothing of its own (no ledger entries, no other identity).
+ */
+export async function redeemLinkCode(db: Db, platform: Platform, externalId: string, rawCode: string, now: Date): Promise<LinkOutcome> {
+  const code = rawCode.trim().toUpperCase();
+  if (!new RegExp(`^[${ALPHABET}]{${LENGTH}}$`).test(code)) return 'bad_code';
+  try {
+    return await db.$transaction(async (tx) => {
+      const [spent] = await tx.$queryRawUnsafe<{ user_id: number }[]>(
+        `UPDATE link_codes SET used_at = $2 WHERE code = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`, code, now,
+      );
+      if (!spent) return 'bad_code';
+      await attachIdentity(tx, platform, externalId, spent.user_id);
+      return 'linked';
+    });
+  } catch (error) {
+    if (error instanceof LinkRefusal) return error.outcome;
+    throw error;
+  }
+}
+
+class LinkRefusal extends Error {
+  readonly code = 'LINK_REFUSED';
+  constructor(readonly outcome: LinkOutcome) {
+    super(outcome);
+  }
+}
+
+async function attachIdentity(tx: Tx, platform: Platform, externalId: string, userId: number): Promise<void> {
+  const [identity] = await tx.$queryRawUnsafe<{ id: number; user_id: number | null }[]>(
+    `SELECT id, user_id FROM identities WHERE platform = $1 AND external_id = $2 FOR UPDATE`, platform, externalId,
+  );
+  if (!identity) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO identities (platform, external_id, user_id, claimed_at) VALUES ($1, $2, $3, now())`, platform, externalId, userId,
+    );
+    return;
+  }
+  if (identity.user_id === userId) throw new LinkRefusal('already_same');
+  if (identity.user_id !== null && !(await isEmptyUser(tx, identity.user_id, identity.id))) throw new LinkRefusal('owned_elsewhere');
+  await tx.$executeRawUnsafe(`UPDATE identities SET user_id = $1, claimed_at = coalesce(claimed_at, now()) WHERE id = $2`, userId, identity.id);
+}
+
+/** A user with no money history and no identity but this one: moving the identity loses nothing. */
+async function isEmptyUser(tx: Tx, userId: number, identityId: number): Promise<boolean> {
+  const [row] = await tx.$queryRawUnsafe<{ busy: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM identities WHERE user_id = $1 AND id <> $2)
+         OR EXISTS (SELECT 1 FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.user_id = $1) AS busy`,
+    userId, identityId,
+  );
+  return !row!.busy;
+}
+
+function randomCode(): string {
+  // 256 % 31 != 0, so reject bytes past the last whole multiple to keep every symbol equally likely.
+  const limit = 256 - (256 % ALPHABET.length);
+  let code = '';
+  while (code.length < LENGTH) {
+    for (const byte of randomBytes(LENGTH * 2)) {
+      if (byte < limit && code.length < LENGTH) code += ALPHABET[byte % ALPHABET.length];
+    }
+  }
+  return code;
+}

@@ -1,0 +1,128 @@
+import type { ChatLocale } from './chat-types.js';
+
+export type StatusView = {
+  budget: string; active: boolean; platforms: string[]; emoji: string[]; wallet: string; pending: number; linked: string[];
+};
+
+/** Every reply the chat commands give, in each locale the hub speaks. */
+export type Messages = {
+  help: string;
+  unknown(word: string): string;
+  joined: string;
+  alreadyJoined: string;
+  budgetSet(amount: string): string;
+  budgetHintOn(platform: string): string;
+  badAmount(raw: string): string;
+  badCurrency(raw: string): string;
+  missingAmount: string;
+  platformOn(platform: string): string;
+  platformOff(platform: string): string;
+  badPlatform(raw: string): string;
+  emojiSet(list: string): string;
+  emojiAny: string;
+  emojiDefault(list: string): string;
+  missingEmoji: string;
+  notJoined: string;
+  status(v: StatusView): string;
+  undone(count: number): string;
+  undoNothing: string;
+  undoMissing: string;
+  linkCode(code: string, minutes: number): string;
+  linked(platform: string): string;
+  linkBadCode: string;
+  linkAlreadySame: string;
+  linkOwnedElsewhere: string;
+  channelSet(channel: string): string;
+  channelNotAdmin: string;
+  channelNoChannel: string;
+  login: string;
+  failed: string;
+};
+
+const en: Messages = {
+  help: [
+    'flattr-hub (a bot): your reactions become flattrs, and your monthly budget is split among them.',
+    '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [platform]` · `/flattr off [platform]`',
+    '`/flattr emoji star heart` (or `any`, `default`) · `/flattr status` · `/flattr undo <message link>`',
+    '`/flattr link` (get a code) · `/flattr link CODE` (join this account to that user) · `/flattr channel` (admins: payout notices here)',
+  ].join('\n'),
+  unknown: (w) => `I don't know "${w}". Try \`/flattr help\`.`,
+  joined: 'Welcome! Set a monthly budget with `/flattr budget 35`, then turn flattring on here with `/flattr on`.',
+  alreadyJoined: 'You are already a supporter. `/flattr status` shows your settings.',
+  budgetSet: (a) => `Your budget is now ${a} a month, split among your flattrs at month end.`,
+  budgetHintOn: (p) => `Reactions on ${p} do not count yet: \`/flattr on\` turns them on.`,
+  badAmount: (r) => `"${r}" is not an amount: write digits with an optional "." and cents, e.g. \`/flattr budget 35\` or \`/flattr budget 12.50 EUR\`. Nothing changed.`,
+  badCurrency: (r) => `"${r}" is not a currency code: use one like EUR, USD or CHF. Nothing changed.`,
+  missingAmount: 'Say how much: `/flattr budget 35` or `/flattr budget 35 EUR`.',
+  platformOn: (p) => `Your reactions on ${p} now become flattrs.`,
+  platformOff: (p) => `Your reactions on ${p} no longer become flattrs.`,
+  badPlatform: (r) => `"${r}" is not a platform: use slack, discord or twitter. Nothing changed.`,
+  emojiSet: (l) => `Flattrs now come from these reactions: ${l}.`,
+  emojiAny: 'Every reaction you add now becomes a flattr.',
+  emojiDefault: (l) => `Back to the default reactions: ${l}.`,
+  missingEmoji: 'Name some emoji: `/flattr emoji star heart`, or `any`, or `default`.',
+  notJoined: 'You have not joined yet: `/flattr join`.',
+  status: (v) => [
+    `Budget ${v.budget} a month, ${v.active ? 'active' : 'paused'}; wallet ${v.wallet}.`,
+    `On: ${v.platforms.join(', ') || 'nowhere yet'}. Reactions: ${v.emoji.join(' ')}.`,
+    `${v.pending} flattr${v.pending === 1 ? '' : 's'} waiting for the month-end split. Accounts: ${v.linked.join(', ')}.`,
+  ].join('\n'),
+  undone: (n) => `Done: ${n} flattr${n === 1 ? '' : 's'} withdrawn.`,
+  undoNothing: 'You have no flattr on that item that can still be withdrawn.',
+  undoMissing: 'Give a message link: `/flattr undo https://…`.',
+  linkCode: (c, m) => `Your code is ${c}. On your other platform, type \`/flattr link ${c}\` within ${m} minutes. It works once.`,
+  linked: (p) => `This ${p} account is now linked: same user, same budget.`,
+  linkBadCode: 'That code is unknown, used or expired. Get a new one with `/flattr link` on your other platform.',
+  linkAlreadySame: 'This account is already linked to that user.',
+  linkOwnedElsewhere: 'This account already has its own wallet or linked accounts, so it cannot be moved. Link the other way round, or ask an operator.',
+  channelSet: (c) => `Payout notices for this community will be posted in <#${c}>.`,
+  channelNotAdmin: 'Only community admins can choose the payout notice channel.',
+  channelNoChannel: 'Run `/flattr channel` inside the channel that should get payout notices.',
+  login: 'Login comes with the web dashboard, which is not here yet.',
+  failed: 'Something went wrong on our side; nothing was changed. Please try again in a moment.',
+};
+
+const fr: Messages = {
+  help: [
+    'flattr-hub (un bot) : vos réactions deviennent des flattrs, et votre budget mensuel est partagé entre eux.',
+    '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [plateforme]` · `/flattr off [plateforme]`',
+    '`/flattr emoji star heart` (ou `any`, `default`) · `/flattr status` · `/flattr undo <lien du message>`',
+    '`/flattr link` (obtenir un code) · `/flattr link CODE` (rattacher ce compte) · `/flattr channel` (admins : avis de paiement ici)',
+  ].join('\n'),
+  unknown: (w) => `Je ne connais pas « ${w} ». Essayez \`/flattr help\`.`,
+  joined: 'Bienvenue ! Fixez un budget mensuel avec `/flattr budget 35`, puis activez le flattr ici avec `/flattr on`.',
+  alreadyJoined: 'Vous êtes déjà donateur. `/flattr status` montre vos réglages.',
+  budgetSet: (a) => `Votre budget est maintenant de ${a} par mois, partagé entre vos flattrs en fin de mois.`,
+  budgetHintOn: (p) => `Vos réactions sur ${p} ne comptent pas encore : \`/flattr on\` les active.`,
+  badAmount: (r) => `« ${r} » n'est pas un montant : écrivez des chiffres, avec un point pour les centimes, par ex. \`/flattr budget 35\` ou \`/flattr budget 12.50 EUR\`. Rien n'a changé.`,
+  badCurrency: (r) => `« ${r} » n'est pas un code de devise : utilisez par ex. EUR, USD ou CHF. Rien n'a changé.`,
+  missingAmount: 'Indiquez un montant : `/flattr budget 35` ou `/flattr budget 35 EUR`.',
+  platformOn: (p) => `Vos réactions sur ${p} deviennent maintenant des flattrs.`,
+  platformOff: (p) => `Vos réactions sur ${p} ne deviennent plus des flattrs.`,
+  badPlatform: (r) => `« ${r} » n'est pas une plateforme : utilisez slack, discord ou twitter. Rien n'a changé.`,
+  emojiSet: (l) => `Les flattrs viennent maintenant de ces réactions : ${l}.`,
+  emojiAny: 'Chaque réaction que vous ajoutez devient maintenant un flattr.',
+  emojiDefault: (l) => `Retour aux réactions par défaut : ${l}.`,
+  missingEmoji: 'Nommez des emoji : `/flattr emoji star heart`, ou `any`, ou `default`.',
+  notJoined: "Vous n'êtes pas encore inscrit : `/flattr join`.",
+  status: (v) => [
+    `Budget ${v.budget} par mois, ${v.active ? 'actif' : 'en pause'} ; portefeuille ${v.wallet}.`,
+    `Activé sur : ${v.platforms.join(', ') || 'aucune plateforme'}. Réactions : ${v.emoji.join(' ')}.`,
+    `${v.pending} flattr${v.pending > 1 ? 's' : ''} en attente du partage de fin de mois. Comptes : ${v.linked.join(', ')}.`,
+  ].join('\n'),
+  undone: (n) => `C'est fait : ${n} flattr${n > 1 ? 's' : ''} retiré${n > 1 ? 's' : ''}.`,
+  undoNothing: "Vous n'avez sur cet élément aucun flattr qui puisse encore être retiré.",
+  undoMissing: 'Donnez un lien de message : `/flattr undo https://…`.',
+  linkCode: (c, m) => `Votre code est ${c}. Sur votre autre plateforme, tapez \`/flattr link ${c}\` dans les ${m} minutes. Il ne sert qu'une fois.`,
+  linked: (p) => `Ce compte ${p} est maintenant rattaché : même utilisateur, même budget.`,
+  linkBadCode: 'Ce code est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau avec `/flattr link` sur votre autre plateforme.',
+  linkAlreadySame: 'Ce compte est déjà rattaché à cet utilisateur.',
+  linkOwnedElsewhere: "Ce compte a déjà son propre portefeuille ou des comptes rattachés : il ne peut pas être déplacé. Faites le lien dans l'autre sens, ou demandez à un opérateur.",
+  channelSet: (c) => `Les avis de paiement de cette communauté seront publiés dans <#${c}>.`,
+  channelNotAdmin: 'Seuls les admins de la communauté peuvent choisir le salon des avis de paiement.',
+  channelNoChannel: 'Lancez `/flattr channel` dans le salon qui doit recevoir les avis de paiement.',
+  login: "La connexion viendra avec le tableau de bord web, qui n'existe pas encore.",
+  failed: "Un problème est survenu de notre côté ; rien n'a changé. Réessayez dans un instant.",
+};
+
+export const MESSAGES: Record<ChatLocale, Messages> = { en, fr };

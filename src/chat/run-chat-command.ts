@@ -1,0 +1,79 @@
+import { InvalidInputError } from '../domain/errors.js';
+import type { Run } from './chat-run.js';
+import { loadStatus } from './chat-status.js';
+import type { ChatContext, ChatDeps, ChatLocale, ChatReply } from './chat-types.js';
+import { findChatUser } from './find-chat-user.js';
+import { createLinkCode, LINK_CODE_MINUTES, redeemLinkCode } from './link-codes.js';
+import { MESSAGES, type Messages } from './messages.js';
+import { parseChatCommand, type ChatCommand } from './parse-chat-command.js';
+import { parseItemRef } from './parse-item-ref.js';
+import { setNoticeChannel } from './set-notice-channel.js';
+import { budgetCommand, emojiCommand, joinCommand, toggleCommand } from './supporter-commands.js';
+import { undoFlattr } from './undo-flattr.js';
+
+export type { ChatContext, ChatDeps, ChatReply } from './chat-types.js';
+
+/**
+ * `/flattr <text>` on any platform: the adapter hands over who typed it and
+ * where, and sends the reply back ephemerally. Bad input gets a helpful
+ * reply and changes nothing; an unexpected failure is logged and answered
+ * politely rather than thrown into the platform SDK.
+ */
+export async function runChatCommand(deps: ChatDeps, ctx: ChatContext, text: string): Promise<ChatReply> {
+  const command = parseChatCommand(text);
+  const user = await findChatUser(deps.db, ctx.platform, ctx.userExternalId).catch(() => undefined);
+  const locale: ChatLocale = ctx.locale ?? user?.locale ?? 'en';
+  const m = MESSAGES[locale];
+  try {
+    return { text: await dispatch(command, { deps, ctx, user, m, locale }) };
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { text: explain(error, command, m) };
+    deps.logger.error({ err: error, platform: ctx.platform, command: command.kind }, 'chat command failed');
+    return { text: m.failed };
+  }
+}
+
+async function dispatch(command: ChatCommand, r: Run): Promise<string> {
+  const { deps, ctx, m } = r;
+  switch (command.kind) {
+    case 'help': return m.help;
+    case 'login': return m.login;
+    case 'unknown': return `${m.unknown(command.word)}\n\n${m.help}`;
+    case 'join': return joinCommand(r);
+    case 'budget': return budgetCommand(r, command.amount, command.currency);
+    case 'on': return toggleCommand(r, true, command.platform);
+    case 'off': return toggleCommand(r, false, command.platform);
+    case 'emoji': return emojiCommand(r, command.emoji);
+    case 'status': return r.user?.isSupporter ? m.status(await loadStatus(deps.db, r.user, ctx.platform, r.locale)) : m.notJoined;
+    case 'undo': {
+      if (!command.target) return m.undoMissing;
+      const ref = parseItemRef(command.target, ctx);
+      if (!ref) return m.undoMissing;
+      if (!r.user) return m.undoNothing;
+      const count = await undoFlattr(deps.db, r.user.userId, ref, deps.now());
+      return count > 0 ? m.undone(count) : m.undoNothing;
+    }
+    case 'link': {
+      if (!command.code) return m.linkCode(await createLinkCode(deps.db, ctx.platform, ctx.userExternalId, deps.now()), LINK_CODE_MINUTES);
+      const outcome = await redeemLinkCode(deps.db, ctx.platform, ctx.userExternalId, command.code, deps.now());
+      if (outcome === 'linked') return m.linked(ctx.platform);
+      return outcome === 'already_same' ? m.linkAlreadySame : outcome === 'owned_elsewhere' ? m.linkOwnedElsewhere : m.linkBadCode;
+    }
+    case 'channel': {
+      if (!ctx.isCommunityAdmin) return m.channelNotAdmin;
+      if (!ctx.community || !ctx.channel) return m.channelNoChannel;
+      await setNoticeChannel(deps.db, ctx.platform, ctx.community, ctx.channel);
+      return m.channelSet(ctx.channel);
+    }
+  }
+}
+
+/** A validation failure, in the person's language, naming what they typed. */
+function explain(error: InvalidInputError, command: ChatCommand, m: Messages): string {
+  if (command.kind === 'budget') {
+    return error.field === 'currency' ? m.badCurrency(command.currency ?? '') : m.badAmount(command.amount ?? '');
+  }
+  if (command.kind === 'on' || command.kind === 'off') return m.badPlatform(command.platform ?? '');
+  if (command.kind === 'emoji') return m.missingEmoji;
+  return m.failed;
+}

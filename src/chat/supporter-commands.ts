@@ -1,0 +1,44 @@
+import { formatMoney } from '../domain/money.js';
+import { ANY_REACTION } from '../domain/reactions.js';
+import { parsePlatform, setSupporter, type SupporterChange } from '../supporters/set-supporter.js';
+import type { Run } from './chat-run.js';
+
+const change = (r: Run, more: Partial<SupporterChange>): SupporterChange =>
+  // The platform's locale is remembered so notices (DMs, statements) can use it later.
+  ({ platform: r.ctx.platform, externalId: r.ctx.userExternalId, locale: r.ctx.locale, ...more });
+
+/** `join`: becomes a supporter (active, nothing opted in yet: platforms are off by default). */
+export async function joinCommand(r: Run): Promise<string> {
+  if (r.user?.isSupporter) return r.m.alreadyJoined;
+  await setSupporter(r.deps.db, change(r, { active: true }));
+  return r.m.joined;
+}
+
+/** `budget <amount> [currency]`: the monthly amount, parsed by string arithmetic in setSupporter. */
+export async function budgetCommand(r: Run, amount: string | undefined, currency: string | undefined): Promise<string> {
+  if (!amount) return r.m.missingAmount;
+  const view = await setSupporter(r.deps.db, change(r, { budget: amount, currency }));
+  const text = r.m.budgetSet(formatMoney({ minor: view.budgetMinor, currency: view.currency }, r.locale));
+  return view.platforms.includes(r.ctx.platform) ? text : `${text}\n${r.m.budgetHintOn(r.ctx.platform)}`;
+}
+
+/** `on [platform]` / `off [platform]`: per-platform opt-in, this platform when none is named. */
+export async function toggleCommand(r: Run, on: boolean, raw: string | undefined): Promise<string> {
+  const platform = raw === undefined ? r.ctx.platform : parsePlatform(raw, on ? 'on' : 'off');
+  await setSupporter(r.deps.db, change(r, on ? { enable: [platform] } : { disable: [platform] }));
+  return on ? r.m.platformOn(platform) : r.m.platformOff(platform);
+}
+
+/** `emoji <emoji…|any|default>`: the reactions that count. */
+export async function emojiCommand(r: Run, emoji: string[]): Promise<string> {
+  if (emoji.length === 0) return r.m.missingEmoji;
+  const view = await setSupporter(r.deps.db, change(r, { emoji }));
+  if (view.triggerReactions.includes(ANY_REACTION)) return r.m.emojiAny;
+  const list = formatEmoji(view.triggerReactions, r.ctx.platform);
+  return emoji.some((e) => e.toLowerCase() === 'default') ? r.m.emojiDefault(list) : r.m.emojiSet(list);
+}
+
+/** Slack renders `:name:` as the emoji; elsewhere the bare names read best. */
+export function formatEmoji(names: readonly string[], platform: string): string {
+  return names.map((n) => (platform === 'slack' ? `:${n}:` : n)).join(' ');
+}

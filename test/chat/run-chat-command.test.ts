@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChatCommand, type ChatContext } from '../../src/chat/run-chat-command.js';
+import { recordLikes } from '../../src/ingest/record-likes.js';
+import { createLogger } from '../../src/support/logger.js';
+import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { flattrs, likeEvent } from '../support/world.js';
+
+/** The `/flattr` use cases against a real PostgreSQL; each test uses its own people. */
+describe('runChatCommand', () => {
+  let database: TestDatabase;
+  let clock = new Date('2026-11-10T12:00:00Z');
+  let seq = 0;
+  const deps = () => ({ db: database.prisma, now: () => clock, logger: createLogger('silent') });
+  const person = (over: Partial<ChatContext> = {}): ChatContext =>
+    ({ platform: 'slack', userExternalId: `T1:U${++seq}`, community: 'T1', channel: 'C1', isCommunityAdmin: false, ...over });
+  const run = async (ctx: ChatContext, text: string) => (await runChatCommand(deps(), ctx, text)).text;
+  const settings = async (ctx: ChatContext) => (await database.prisma.$queryRawUnsafe<{ budget_minor: bigint; currency: string; platforms: string[]; trigger_reactions: string[]; active: boolean; locale: string }[]>(
+    `SELECT s.budget_minor, u.currency, s.platforms, s.trigger_reactions, s.active, u.locale FROM identities i
+       JOIN users u ON u.id = i.user_id JOIN supporter_settings s ON s.user_id = u.id WHERE i.platform = $1 AND i.external_id = $2`,
+    ctx.platform, ctx.userExternalId))[0];
+
+  beforeAll(async () => { database = await createPostgresDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+
+  it('answers help for an empty command and a helpful reply for an unknown one, creating nobody', async () => {
+    const me = person();
+    expect(await run(me, '')).toContain('/flattr budget 35');
+    const reply = await run(me, 'bugdet 35');
+    expect(reply).toContain('I don\'t know "bugdet"');
+    expect(reply).toContain('/flattr join');
+    expect(await run(me, 'login')).toContain('web dashboard');
+    expect(await settings(me)).toBeUndefined();
+  });
+
+  it('joins once, with every platform still off', async () => {
+    const me = person();
+    expect(await run(me, 'join')).toContain('Welcome');
+    expect(await settings(me)).toMatchObject({ active: true, platforms: [], budget_minor: 0n });
+    expect(await run(me, 'join')).toContain('already a supporter');
+  });
+
+  it('sets the budget by string arithmetic, with an optional currency, and hints at opting in', async () => {
+    const me = person();
+    const reply = await run(me, 'budget 35');
+    expect(reply).toContain('€35.00 a month');
+    expect(reply).toContain('/flattr on');
+    expect(await settings(me)).toMatchObject({ budget_minor: 3500n, currency: 'EUR' });
+    await run(me, 'on');
+    expect(await run(me, 'budget 12.5 usd')).toBe('Your budget is now $12.50 a month, split among your flattrs at month end.');
+    expect(await settings(me)).toMatchObject({ budget_minor: 1250n, currency: 'USD' });
+  });
+
+  it.each([
+    ['budget abc', '"abc" is not an amount'],
+    ['budget 35,50', '"35,50" is not an amount'],
+    ['budget -5', '"-5" is not an amount'],
+    ['budget 1e3', '"1e3" is not an amount'],
+    ['budget 3.555', '"3.555" is not an amount'],
+    ['budget 35 XYZ', '"XYZ" is not a currency code'],
+    ['budget', 'Say how much'],
+  ])('refuses "%s" with a helpful reply and changes nothing', async (text, expected) => {
+    const me = person();
+    await run(me, 'budget 20');
+    expect(await run(me, text)).toContain(expected);
+    expect(await settings(me)).toMatchObject({ budget_minor: 2000n, currency: 'EUR' });
+  });
+
+  it('turns platforms on and off, this one by default, and refuses unknown platforms', async () => {
+    const me = person();
+    expect(await run(me, 'on')).toBe('Your reactions on slack now become flattrs.');
+    await run(me, 'on Discord');
+    expect((await settings(me))!.platforms).toEqual(['discord', 'slack']);
+    expect(await run(me, 'off discord')).toBe('Your reactions on discord no longer become flattrs.');
+    expect(await run(me, 'on myspace')).toContain('"myspace" is not a platform');
+    expect((await settings(me))!.platforms).toEqual(['slack']);
+    await run(me, 'off');
+    expect((await settings(me))!.platforms).toEqual([]);
+  });
+
+  it('sets the trigger emoji, any, or back to the defaults', async () => {
+    const me = person();
+    expect(await run(me, 'emoji :tada: 👍 star')).toBe('Flattrs now come from these reactions: :tada: :+1: :star:.');
+    expect((await settings(me))!.trigger_reactions).toEqual(['tada', '+1', 'star']);
+    expect(await run(me, 'emoji any')).toBe('Every reaction you add now becomes a flattr.');
+    expect(await run(me, 'emoji default')).toBe('Back to the default reactions: :star: :heart: :+1: :flattr:.');
+    expect((await settings(me))!.trigger_reactions).toEqual([]);
+    expect(await run(me, 'emoji')).toContain('Name some emoji');
+  });
+
+  it('shows the status: budget, opt-ins, wallet, pending flattrs and linked accounts', async () => {
+    const me = person();
+    expect(await run(me, 'status')).toContain('not joined yet');
+    await run(me, 'budget 35');
+    await run(me, 'on');
+    await recordLikes(database.prisma, [
+      likeEvent({ liker: me.userExternalId, author: 'T1:UA', item: 'T1:C1:1.1' }),
+      likeEvent({ liker: me.userExternalId, author: 'T1:UB', item: 'T1:C1:1.2' }),
+    ], { timeZone: 'UTC' });
+    expect(await run(me, 'status')).toBe([
+      'Budget €35.00 a month, active; wallet €0.00.',
+      'On: slack. Reactions: :star: :heart: :+1: :flattr:.',
+      '2 flattrs waiting for the month-end split. Accounts: slack.',
+    ].join('\n'));
+  });
+
+  it('answers in French from the platform locale, and remembers it for later replies', async () => {
+    const me = person({ locale: 'fr' });
+    expect(await run(me, 'budget 35')).toContain('35,00');
+    expect(await run(me, 'budget 35,5')).toContain("« 35,5 » n'est pas un montant");
+    expect((await settings(me))!.locale).toBe('fr');
+    expect(await run({ ...me, locale: undefined }, 'on')).toBe('Vos réactions sur slack deviennent maintenant des flattrs.');
+    expect(await run({ ...me, locale: undefined }, 'nimportequoi')).toContain('Je ne connais pas « nimportequoi »');
+  });
+
+  it('withdraws a flattr by message link; an older redelivery cannot restore it, a new reaction can', async () => {
+    const me = person();
+    await run(me, 'budget 10');
+    await run(me, 'on');
+    const like = likeEvent({ liker: me.userExternalId, author: 'T1:UZ', item: 'T1:C9:1700000000.000100', occurredAt: '2026-11-10T10:00:00Z' });
+    await recordLikes(database.prisma, [like], { timeZone: 'UTC' });
+    const mine = async () => (await flattrs(database.prisma)).filter((f) => f.item === like.item).map((f) => f.status);
+    expect(await mine()).toEqual(['active']);
+    expect(await run(me, 'undo <https://acme.slack.com/archives/C9/p1700000000000100>')).toBe('Done: 1 flattr withdrawn.');
+    expect(await mine()).toEqual(['revoked']);
+    await recordLikes(database.prisma, [{ ...like, eventId: `${like.eventId}-again`, occurredAt: '2026-11-10T11:00:00Z' }], { timeZone: 'UTC' });
+    expect(await mine()).toEqual(['revoked']);
+    expect(await run(me, 'undo T1:C9:1700000000.000100')).toContain('no flattr on that item');
+    await recordLikes(database.prisma, [{ ...like, eventId: `${like.eventId}-later`, occurredAt: '2026-11-10T13:00:00Z' }], { timeZone: 'UTC' });
+    expect(await mine()).toEqual(['active']);
+    expect(await run(me, 'undo')).toContain('Give a message link');
+  });
+
+  it('links a Discord account to a Slack user with a single-use code', async () => {
+    const slack = person();
+    await run(slack, 'budget 35');
+    const code = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
+    const discord = person({ platform: 'discord', userExternalId: `9000${seq}`, community: 'G1' });
+    expect(await run(discord, `link ${code.toLowerCase()}`)).toBe('This discord account is now linked: same user, same budget.');
+    expect(await settings(discord)).toMatchObject({ budget_minor: 3500n });
+    expect(await run(discord, 'status')).toContain('Accounts: discord, slack.');
+    const other = person({ platform: 'discord', userExternalId: `9100${seq}` });
+    expect(await run(other, `link ${code}`)).toContain('unknown, used or expired');
+    expect(await settings(other)).toBeUndefined();
+    const again = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
+    expect(await run(discord, `link ${again}`)).toBe('This account is already linked to that user.');
+  });
+
+  it('refuses expired codes, malformed codes, and moving an account that has its own linked accounts', async () => {
+    const slack = person();
+    const code = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
+    const later = clock;
+    clock = new Date(later.getTime() + 16 * 60_000);
+    const discord = person({ platform: 'discord', userExternalId: `9200${seq}` });
+    try {
+      expect(await run(discord, `link ${code}`)).toContain('unknown, used or expired');
+    } finally {
+      clock = later;
+    }
+    expect(await run(discord, 'link 0OIL')).toContain('unknown, used or expired');
+    // A Discord user already tied to a second Slack account cannot be pulled away by a third.
+    const busy = person({ platform: 'discord', userExternalId: `9300${seq}` });
+    await run(busy, 'join');
+    const busyCode = /code is ([A-Z0-9]{8})/.exec(await run(busy, 'link'))![1]!;
+    await run(person(), `link ${busyCode}`);
+    const third = /code is ([A-Z0-9]{8})/.exec(await run(person(), 'link'))![1]!;
+    expect(await run(busy, `link ${third}`)).toContain('cannot be moved');
+    expect(await run(person({ platform: 'discord', userExternalId: `9400${seq}` }), `link ${third}`)).toContain('now linked');
+  });
+
+  it('lets only community admins choose the payout notice channel', async () => {
+    const me = person({ community: 'T-chan', channel: 'C-notices' });
+    expect(await run(me, 'channel')).toContain('Only community admins');
+    expect(await run({ ...me, isCommunityAdmin: true, channel: undefined }, 'channel')).toContain('inside the channel');
+    expect(await run({ ...me, isCommunityAdmin: true }, 'channel')).toBe('Payout notices for this community will be posted in <#C-notices>.');
+    const rows = await database.prisma.$queryRawUnsafe<{ notice_channel: string }[]>(
+      `SELECT notice_channel FROM communities WHERE platform = 'slack' AND external_id = 'T-chan'`);
+    expect(rows).toEqual([{ notice_channel: 'C-notices' }]);
+  });
+});
