@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { Db } from '../../src/db/database.js';
+import { startHub, type Hub } from '../../src/main.js';
+import { QUEUES } from '../../src/queues.js';
+import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { randomQueuePrefix } from '../support/queue.js';
+
+/**
+ * One contract for every platform adapter (STYLE.md: "one contract suite runs
+ * against every adapter"), in the spirit of BullMQ's adapter-conformance
+ * suite. Each platform supplies a harness that drives the REAL hub through
+ * its fake platform; the suite only speaks in people and messages.
+ */
+
+/** One delivery the harness made; `item` is the hub's item id for the reacted message. Harnesses may add fields. */
+export type Delivery = { item: string };
+
+export type Reaction = {
+  /** Logical people and messages ("alice-3", "msg-7"): the harness maps them to platform ids, the same name always to the same id. */
+  user: string;
+  author: string;
+  message: string;
+  /** A reaction name as Slack spells it ("star", "heart", "+1"); the harness translates (Discord: "⭐"). */
+  emoji: string;
+  remove?: boolean;
+};
+// Each delivery must carry a later time than the one before (Slack event_ts, or the
+// injectable clock for Discord's receipt time): an unreaction wins over its reaction
+// only because it happened later (money rule 3).
+
+export type DrainResult = {
+  /** Items of active flattrs. */
+  active: string[];
+  /** Payloads dropped so far, by reason: the adapter's (ctx.ignore) and the ingest's (self_like, not_supporter…) together. */
+  ignored: Record<string, number>;
+  /** Rows in like_events: distinct deliveries the ingest accepted. */
+  events: number;
+};
+
+export type ContractHarness<D extends Delivery = Delivery> = {
+  /** Starts the adapter (the hub and fakes may already run). Idempotent. */
+  start(): Promise<void>;
+  /** Stops the adapter. Idempotent. */
+  stop(): Promise<void>;
+  /** Tears everything down (hub, fakes, database); called once at the end. */
+  close(): Promise<void>;
+  /** Makes `user` an active supporter with a budget, opted in on this platform, default trigger emoji. */
+  addSupporter(user: string): Promise<void>;
+  /** One reaction as the platform would deliver it; resolves once the platform got its acknowledgement or the dispatch was sent. */
+  react(reaction: Reaction): Promise<D>;
+  /** The same delivery again, as the platform retries it (Slack: X-Slack-Retry-Num; Discord: the same dispatch after a resume). */
+  redeliver(delivery: D): Promise<void>;
+  /** A payload the adapter does not handle (an unknown event type); resolves to the HTTP status where there is one. */
+  sendUnknownPayload(): Promise<number | void>;
+  /** A request with a wrong signature, where the platform signs requests; resolves to the HTTP status. */
+  badSignature?(): Promise<number>;
+  /** Waits until every delivery so far has been handled by the adapter and the ingest, then reads the outcome. */
+  drain(): Promise<DrainResult>;
+};
+
+const totalIgnored = (r: DrainResult) => Object.values(r.ignored).reduce((a, b) => a + b, 0);
+
+export function runAdapterContract<D extends Delivery>(name: string, makeHarness: () => Promise<ContractHarness<D>>): void {
+  describe(`adapter contract: ${name}`, () => {
+    let h: ContractHarness<D>;
+    let n = 0;
+    const fresh = (what: string) => `${what}-${++n}`;
+    beforeAll(async () => {
+      h = await makeHarness();
+      await h.start();
+    });
+    afterAll(async () => {
+      await h?.stop();
+      await h?.close();
+    });
+
+    it('turns a supporter\'s reaction into a flattr, and the unreaction revokes it', async () => {
+      const [alice, bob, message] = [fresh('alice'), fresh('bob'), fresh('msg')];
+      await h.addSupporter(alice);
+      const d = await h.react({ user: alice, author: bob, message, emoji: 'star' });
+      expect((await h.drain()).active).toContain(d.item);
+      const undone = await h.react({ user: alice, author: bob, message, emoji: 'star', remove: true });
+      expect(undone.item).toBe(d.item);
+      expect((await h.drain()).active).not.toContain(d.item);
+    });
+
+    it('rejects a request with a bad signature and records nothing', async (ctx) => {
+      if (!h.badSignature) ctx.skip();
+      const before = await h.drain();
+      expect(await h.badSignature!()).toBe(401);
+      const after = await h.drain();
+      expect(after.events).toBe(before.events);
+      expect(after.active).toEqual(before.active);
+    });
+
+    it('drops a self-reaction with a reason', async () => {
+      const alice = fresh('alice');
+      await h.addSupporter(alice);
+      const before = await h.drain();
+      const d = await h.react({ user: alice, author: alice, message: fresh('msg'), emoji: 'star' });
+      const after = await h.drain();
+      expect(after.active).not.toContain(d.item);
+      expect(totalIgnored(after)).toBeGreaterThan(totalIgnored(before));
+    });
+
+    it('drops a reaction by someone who is not a supporter', async () => {
+      const d = await h.react({ user: fresh('carol'), author: fresh('bob'), message: fresh('msg'), emoji: 'star' });
+      expect((await h.drain()).active).not.toContain(d.item);
+    });
+
+    it('counts a duplicate delivery once', async () => {
+      const [alice, bob] = [fresh('alice'), fresh('bob')];
+      await h.addSupporter(alice);
+      const before = await h.drain();
+      const d = await h.react({ user: alice, author: bob, message: fresh('msg'), emoji: 'heart' });
+      await h.redeliver(d);
+      await h.redeliver(d);
+      const after = await h.drain();
+      expect(after.events).toBe(before.events + 1);
+      expect(after.active.filter((item) => item === d.item)).toHaveLength(1);
+    });
+
+    it('acknowledges an unknown payload and ignores it with a reason', async () => {
+      const before = await h.drain();
+      const status = await h.sendUnknownPayload();
+      if (typeof status === 'number') expect(status).toBe(200);
+      const after = await h.drain();
+      expect(totalIgnored(after)).toBeGreaterThan(totalIgnored(before));
+      expect(after.events).toBe(before.events);
+    });
+
+    it('survives start and stop twice', async () => {
+      await h.start();
+      await h.start();
+      const [alice, bob] = [fresh('alice'), fresh('bob')];
+      await h.addSupporter(alice);
+      const d = await h.react({ user: alice, author: bob, message: fresh('msg'), emoji: '+1' });
+      expect((await h.drain()).active).toContain(d.item);
+      await h.stop();
+      await h.stop();
+    });
+  });
+}
+
+/** Polls until `check` holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A real hub (role all: HTTP, adapters, ingest worker) on a fresh database and queue prefix. */
+export async function startTestHub(env: Record<string, string>, options: { now?: () => Date } = {}) {
+  const database: TestDatabase = await createPostgresDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-adapter-'));
+  const hub = await startHub(loadConfig({
+    DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), PORT: '0', HOST: '127.0.0.1',
+    DATA_DIR: dataDir, LOG_LEVEL: 'silent', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: randomBytes(16).toString('hex'), SESSION_SECRET: randomBytes(32).toString('hex'), ...env,
+  }), { role: 'all', now: options.now }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  return {
+    hub, database,
+    drain: () => drainHub(hub, database.prisma),
+    async close() {
+      const likes = await hub.runtime.queue(QUEUES.likes);
+      await likes.obliterate({ force: true }).catch(() => {});
+      await hub.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Waits for the likes queue to be idle, then reads flattrs, ignore counters and recorded events. */
+export async function drainHub(hub: Hub, db: Db): Promise<DrainResult> {
+  const likes = await hub.runtime.queue(QUEUES.likes);
+  await waitFor(async () => {
+    const counts = await likes.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).every((c) => c === 0);
+  }, 'the likes queue to drain');
+  const ignored: Record<string, number> = {};
+  for (const v of (await hub.runtime.metrics.adapterIgnored.get()).values) {
+    const reason = String(v.labels.reason);
+    ignored[reason] = (ignored[reason] ?? 0) + v.value;
+  }
+  for (const v of (await hub.runtime.metrics.likes.get()).values) {
+    if (v.labels.outcome !== 'ignored') continue;
+    const reason = String(v.labels.reason);
+    ignored[reason] = (ignored[reason] ?? 0) + v.value;
+  }
+  const active = (await db.$queryRawUnsafe<{ item: string }[]>(`SELECT item FROM flattrs WHERE status = 'active' ORDER BY item`)).map((r) => r.item);
+  const [{ n }] = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*)::int8 AS n FROM like_events`) as [{ n: bigint }];
+  return { active, ignored, events: Number(n) };
+}
