@@ -1,0 +1,89 @@
+import type { Db } from '../db/database.js';
+
+export type LedgerCheck = { invariant: string; sql: string };
+export type LedgerVerdict = { ok: true; checked: string[] } | { ok: false; invariant: string; detail: string; checked: string[] };
+
+/**
+ * Money rule 10, as queries that return the first offending row (or none).
+ * Order matters only for the report: the first broken one is named.
+ */
+export const LEDGER_CHECKS: readonly LedgerCheck[] = [
+  {
+    invariant: 'every transfer sums to zero per currency',
+    sql: `SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency AS detail
+            FROM entries GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1`,
+  },
+  {
+    invariant: 'every entry is in its account currency',
+    sql: `SELECT 'entry ' || e.id || ' is ' || e.currency || ' on a ' || a.currency || ' account' AS detail
+            FROM entries e JOIN accounts a ON a.id = e.account_id WHERE e.currency <> a.currency LIMIT 1`,
+  },
+  {
+    invariant: 'per supporter charged ≤ budget',
+    sql: `SELECT 'supporter ' || supporter_id || ' in ' || period || ' charged ' || charged || ' over budget ' || budget AS detail
+            FROM supporter_settlements WHERE charged > budget OR charged < 0 LIMIT 1`,
+  },
+  {
+    invariant: 'per supporter charged ≤ wallet (no wallet ever below zero)',
+    sql: `SELECT 'wallet ' || account_id || ' went to ' || running || ' at entry ' || id AS detail FROM (
+            SELECT e.id, e.account_id, sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.id) AS running
+              FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.kind = 'wallet') w
+           WHERE running < 0 LIMIT 1`,
+  },
+  {
+    invariant: 'each settlement transfer debits the wallet exactly what was charged',
+    sql: `SELECT 'supporter ' || s.supporter_id || ' in ' || s.period || ': charged ' || s.charged || ', wallet debited ' || coalesce(-w.amount, 0) AS detail
+            FROM supporter_settlements s
+            LEFT JOIN LATERAL (SELECT sum(e.amount) AS amount FROM entries e JOIN accounts a ON a.id = e.account_id
+                                WHERE e.transfer_id = s.transfer_id AND a.kind = 'wallet') w ON true
+           WHERE (s.transfer_id IS NULL AND s.charged <> 0) OR (s.transfer_id IS NOT NULL AND coalesce(-w.amount, 0) <> s.charged) LIMIT 1`,
+  },
+  {
+    invariant: 'fee exactly F = ⌊A × FEE_BPS / 10000⌋',
+    sql: `SELECT 'supporter ' || s.supporter_id || ' in ' || s.period || ': fee ' || s.fee || ', expected ' ||
+                 CASE WHEN s.flattrs > 0 THEN s.charged * r.fee_bps / 10000 ELSE 0 END AS detail
+            FROM supporter_settlements s JOIN settlement_runs r ON r.period = s.period
+           WHERE s.fee <> CASE WHEN s.flattrs > 0 THEN s.charged * r.fee_bps / 10000 ELSE 0 END LIMIT 1`,
+  },
+  {
+    invariant: 'Σ shares = charged − fee per supporter',
+    sql: `SELECT 'supporter ' || s.supporter_id || ' in ' || s.period || ': shares ' || coalesce(f.total, 0) || ', charged − fee ' || (s.charged - s.fee) AS detail
+            FROM supporter_settlements s
+            LEFT JOIN (SELECT period, supporter_id, sum(amount) AS total FROM flattr_shares GROUP BY 1, 2) f
+              ON f.period = s.period AND f.supporter_id = s.supporter_id
+           WHERE s.flattrs > 0 AND coalesce(f.total, 0) <> s.charged - s.fee LIMIT 1`,
+  },
+  {
+    invariant: 'Σ credits + escrow + fees (+ charity) = Σ charged',
+    sql: `SELECT 'period ' || s.period || ' ' || s.currency || ': charged ' || s.charged || ', credited ' || coalesce(t.credited, 0) AS detail
+            FROM (SELECT period, currency, sum(charged) AS charged FROM supporter_settlements GROUP BY 1, 2) s
+            LEFT JOIN (SELECT t.period, e.currency, sum(e.amount) AS credited
+                         FROM transfers t JOIN entries e ON e.transfer_id = t.id JOIN accounts a ON a.id = e.account_id
+                        WHERE t.kind = 'settlement' AND a.kind IN ('creator', 'escrow', 'fees', 'charity') GROUP BY 1, 2) t
+              ON t.period = s.period AND t.currency = s.currency
+           WHERE coalesce(t.credited, 0) <> s.charged LIMIT 1`,
+  },
+  {
+    invariant: 'no balance below zero',
+    sql: `SELECT a.kind || ' account ' || a.id || ' (' || a.currency || ') is at ' || sum(e.amount) AS detail
+            FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind <> 'external'
+           GROUP BY a.id HAVING sum(e.amount) < 0 LIMIT 1`,
+  },
+  {
+    invariant: 'no supporter’s escrow below zero',
+    sql: `SELECT 'escrow account ' || a.id || ' holds ' || sum(e.amount) || ' of supporter ' || coalesce(e.payer_user_id::text, 'unknown') AS detail
+            FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'escrow'
+           GROUP BY a.id, e.payer_user_id HAVING sum(e.amount) < 0 OR e.payer_user_id IS NULL LIMIT 1`,
+  },
+];
+
+/** Runs every check of rule 10 and stops at the first broken one. */
+export async function verifyLedger(db: Db): Promise<LedgerVerdict> {
+  const checked: string[] = [];
+  for (const check of LEDGER_CHECKS) {
+    const [row] = await db.$queryRawUnsafe<{ detail: string }[]>(check.sql);
+    if (row) return { ok: false, invariant: check.invariant, detail: row.detail, checked };
+    checked.push(check.invariant);
+  }
+  return { ok: true, checked };
+}

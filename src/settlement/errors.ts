@@ -1,0 +1,34 @@
+/** Settlement refusals and failures, each with a stable `code` (STYLE.md). */
+
+export class PeriodNotEndedError extends Error {
+  readonly code = 'PERIOD_NOT_ENDED';
+  constructor(readonly period: string, readonly settleableFrom: Date, timeZone: string, graceMinutes: number) {
+    super(`period ${period} has not ended yet in ${timeZone} (plus ${graceMinutes} min grace for late likes): it can be settled from ${settleableFrom.toISOString()}`);
+    this.name = 'PeriodNotEndedError';
+  }
+}
+
+export class SettlementInProgressError extends Error {
+  readonly code = 'SETTLEMENT_IN_PROGRESS';
+  constructor(readonly period: string, detail: string) {
+    super(`a settlement of ${period} is already running (${detail}); wait for it to finish, or watch it on /admin/queues`);
+    this.name = 'SettlementInProgressError';
+  }
+}
+
+/** A self-check failed: the batch or run is rolled back rather than committed wrong. */
+export class SettlementInvariantError extends Error {
+  readonly code = 'SETTLEMENT_INVARIANT_BROKEN';
+  constructor(readonly invariant: string, detail: string) {
+    super(`settlement invariant "${invariant}" broken: ${detail}`);
+    this.name = 'SettlementInvariantError';
+  }
+}
+
+export class SettlementIncompleteError extends Error {
+  readonly code = 'SETTLEMENT_INCOMPLETE';
+  constructor(readonly period: string, readonly pending: number) {
+    super(`settlement of ${period} still has ${pending} supporter(s) to settle; run "flattr settle --period ${period}" again to resume`);
+    this.name = 'SettlementIncompleteError';
+  }
+}

@@ -1,0 +1,69 @@
+import type { Db } from '../db/database.js';
+import { LOCK_CLASS } from '../db/locks.js';
+import type { UnspentPolicy } from '../domain/split.js';
+import { assertPeriodEnded } from './period-guard.js';
+
+export type SettlementSettings = { feeBps: number; policy: UnspentPolicy; batchSize: number; timeZone: string; graceMinutes: number };
+export type SettlementRun = {
+  period: string; status: 'running' | 'settled'; stage: string; feeBps: number; policy: UnspentPolicy;
+  batchSize: number; batches: number; supporters: number; flattrs: number; created: boolean;
+};
+type RunRow = { period: string; status: string; stage: string; fee_bps: number; policy: string; batch_size: number; batches: number; supporters: number; flattrs: number };
+
+/**
+ * Opens the run of a period, or returns the existing one to resume it (its
+ * fee, policy and batches are the ones it was opened with, not today's
+ * configuration). Opening takes the settlementStart lock exclusively, so it
+ * waits for in-flight ingest batches and every later like lands in the next
+ * period (rule 2); in the same transaction it freezes the supporters, their
+ * budgets and batches. From then on nothing that settlement reads changes.
+ */
+export async function openRun(db: Db, period: string, settings: SettlementSettings, now: Date = new Date()): Promise<SettlementRun> {
+  assertPeriodEnded(period, settings, now);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_CLASS.settlementStart}, 0)`);
+    const inserted = await tx.$queryRawUnsafe<RunRow[]>(
+      `INSERT INTO settlement_runs (period, status, stage, fee_bps, policy, cutoff, batch_size)
+       VALUES ($1, 'running', 'open', $2, $3, $4, $5) ON CONFLICT (period) DO NOTHING
+       RETURNING period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs`,
+      period, settings.feeBps, settings.policy, now, settings.batchSize,
+    );
+    if (!inserted[0]) {
+      const [existing] = await tx.$queryRawUnsafe<RunRow[]>(
+        `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs FROM settlement_runs WHERE period = $1`, period);
+      return toRun(existing!, false);
+    }
+    // Supporters with active flattrs, plus (charity policy) active supporters
+    // without any, whose available budget goes to charity (rule 5).
+    await tx.$executeRawUnsafe(
+      `WITH f AS (
+         SELECT supporter_id, count(*)::int AS n FROM flattrs WHERE period = $1 AND status = 'active' GROUP BY supporter_id
+       ), c AS (
+         SELECT s.user_id AS supporter_id, 0 AS n FROM supporter_settings s
+          WHERE $3 = 'charity' AND s.active AND s.budget_minor > 0 AND NOT EXISTS (SELECT 1 FROM f WHERE f.supporter_id = s.user_id)
+       ), everyone AS (SELECT * FROM f UNION ALL SELECT * FROM c)
+       INSERT INTO settlement_supporters (period, supporter_id, batch, currency, budget, flattrs)
+       SELECT $1, e.supporter_id, ((row_number() OVER (ORDER BY e.supporter_id) - 1) / $2)::int, u.currency, coalesce(s.budget_minor, 0), e.n
+         FROM everyone e JOIN users u ON u.id = e.supporter_id LEFT JOIN supporter_settings s ON s.user_id = e.supporter_id`,
+      period, settings.batchSize, settings.policy,
+    );
+    const [row] = await tx.$queryRawUnsafe<RunRow[]>(
+      `UPDATE settlement_runs r SET stage = 'snapshot',
+              batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)
+         FROM (SELECT max(batch) + 1 AS batches, count(*)::int AS supporters, sum(flattrs)::int AS flattrs
+                 FROM settlement_supporters WHERE period = $1) x
+        WHERE r.period = $1
+        RETURNING trim(r.period) AS period, r.status, r.stage, r.fee_bps, r.policy, r.batch_size, r.batches, r.supporters, r.flattrs`,
+      period,
+    );
+    return toRun(row!, true);
+  }, { timeout: 10 * 60_000, maxWait: 60_000 });
+}
+
+function toRun(r: RunRow, created: boolean): SettlementRun {
+  return {
+    period: r.period.trim(), status: r.status === 'settled' ? 'settled' : 'running', stage: r.stage, feeBps: r.fee_bps,
+    policy: r.policy === 'charity' ? 'charity' : 'keep', batchSize: r.batch_size, batches: r.batches,
+    supporters: r.supporters, flattrs: r.flattrs, created,
+  };
+}

@@ -1,0 +1,31 @@
+import type { Db } from '../db/database.js';
+import { finishRun } from './finish-run.js';
+import { openRun, type SettlementRun, type SettlementSettings } from './open-run.js';
+import { pendingBatches, settleBatch } from './settle-batch.js';
+
+/** Points between stages where a run can be interrupted (crash injection) or observed. */
+export type SettleStage = 'opened' | 'batch-written' | 'batch-committed' | 'batches-done' | 'finished';
+export type SettleHooks = {
+  /** Called at each stage; a throw there is a crash at that point (tests inject them). */
+  onStage?: (stage: SettleStage, detail: { period: string; batch?: number }) => void | Promise<void>;
+};
+
+/**
+ * Settles a period in this process: open (or resume) the run, settle every
+ * pending batch, finish. The BullMQ worker runs the same three steps as a
+ * parent job with one child per batch; this sequential form is what tests,
+ * the bench and a single worker use. Safe to call again after any failure.
+ */
+export async function runSettlement(db: Db, period: string, settings: SettlementSettings, hooks: SettleHooks = {}, now?: Date): Promise<SettlementRun> {
+  const run = await openRun(db, period, settings, now);
+  await hooks.onStage?.('opened', { period: run.period });
+  if (run.status === 'settled') return run;
+  for (const batch of await pendingBatches(db, run.period)) {
+    await settleBatch(db, run, batch, { beforeCommit: (b) => hooks.onStage?.('batch-written', { period: run.period, batch: b }) });
+    await hooks.onStage?.('batch-committed', { period: run.period, batch });
+  }
+  await hooks.onStage?.('batches-done', { period: run.period });
+  await finishRun(db, run.period);
+  await hooks.onStage?.('finished', { period: run.period });
+  return { ...run, status: 'settled', stage: 'settled' };
+}

@@ -1,0 +1,53 @@
+import type { Db, Tx } from '../db/database.js';
+import { LOCK_CLASS } from '../db/locks.js';
+import { SettlementInvariantError } from './errors.js';
+import type { SettlementRun } from './open-run.js';
+import { SETTLE_BATCH_SQL } from './settle-batch-sql.js';
+
+export type BatchHooks = {
+  /** Runs inside the batch transaction after every write, before commit: a throw rolls the batch back (crash tests). */
+  beforeCommit?: (batch: number) => void | Promise<void>;
+};
+
+/**
+ * Settles one batch of a run in one transaction of five set-based
+ * statements: whatever the batch holds (one supporter or thousands), the
+ * round trips are the same.
+ *
+ * Exactly once per (supporter, period): the batch's advisory lock serializes
+ * two workers on the same batch, and only supporters without a
+ * supporter_settlements row are settled, so a retried, resumed or duplicated
+ * batch writes nothing twice (and the PK and transfer keys would refuse it).
+ * Wallets are locked FOR UPDATE, so settling another period of the same
+ * supporter at the same time cannot overdraw them; unclaimed recipients are
+ * locked FOR SHARE, fencing claimEscrow (see there).
+ */
+export async function settleBatch(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks = {}): Promise<{ entries: number }> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_CLASS.settlePeriod}, hashtext($1))`, `${run.period}/${batch}`);
+    await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockWallets, run.period, batch);
+    await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockUnclaimedRecipients, run.period, batch);
+    await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.ensureAccounts, run.period, batch);
+    const entries = await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.settle, run.period, batch, run.feeBps, run.policy);
+    if (entries > 0) await selfCheck(tx, run.period, batch);
+    await hooks.beforeCommit?.(batch);
+    return { entries };
+  }, { timeout: 10 * 60_000, maxWait: 60_000 });
+}
+
+/** Rule 10, for what this batch wrote: a broken invariant rolls the batch back instead of committing it. */
+async function selfCheck(tx: Tx, period: string, batch: number): Promise<void> {
+  const [broken] = await tx.$queryRawUnsafe<{ problem: string }[]>(SETTLE_BATCH_SQL.selfCheck, period, batch);
+  if (broken) throw new SettlementInvariantError('batch self-check', `${period} batch ${batch}: ${broken.problem}`);
+}
+
+/** Batches of a run that still have a supporter to settle, in order. */
+export async function pendingBatches(db: Db, period: string): Promise<number[]> {
+  const rows = await db.$queryRawUnsafe<{ batch: number }[]>(
+    `SELECT DISTINCT s.batch FROM settlement_supporters s
+      WHERE s.period = $1 AND NOT EXISTS (SELECT 1 FROM supporter_settlements x WHERE x.period = $1 AND x.supporter_id = s.supporter_id)
+      ORDER BY s.batch`,
+    period,
+  );
+  return rows.map((r) => r.batch);
+}

@@ -1,0 +1,85 @@
+import type { Db } from '../../../src/db/database.js';
+import { ensureAccounts } from '../../../src/ledger/accounts.js';
+import { postTransfer } from '../../../src/ledger/post-transfer.js';
+import type { SettlementSettings } from '../../../src/settlement/open-run.js';
+
+/** A small world for settlement tests, built by plain SQL so ids are the same on every build. */
+export type WorldSpec = {
+  supporters: { currency: string; budget: bigint; wallet: bigint; active?: boolean; flattrs: { recipient: number; active: boolean }[] }[];
+  /** Recipient identities; `claimed` gives the identity a user (a creator). */
+  recipients: { claimed: boolean }[];
+};
+
+export const PERIOD = '2026-10';
+/** Well after the end of PERIOD plus any grace. */
+export const NOW = new Date('2026-12-01T00:00:00Z');
+export const settings = (over: Partial<SettlementSettings> = {}): SettlementSettings => ({
+  feeBps: 1000, policy: 'keep', batchSize: 3, timeZone: 'UTC', graceMinutes: 60, ...over,
+});
+
+export const RESET_SQL = `TRUNCATE users, identities, supporter_settings, flattrs, settlement_runs, settlement_supporters,
+  supporter_settlements, flattr_shares, accounts, transfers, entries RESTART IDENTITY CASCADE`;
+
+export type BuiltWorld = { supporterIds: number[]; recipientIds: number[]; creatorIds: (number | null)[] };
+
+export async function buildWorld(db: Db, spec: WorldSpec): Promise<BuiltWorld> {
+  const recipientIds: number[] = [];
+  const creatorIds: (number | null)[] = [];
+  for (const [i, r] of spec.recipients.entries()) {
+    let userId: number | null = null;
+    if (r.claimed) userId = (await db.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO users DEFAULT VALUES RETURNING id`))[0]!.id;
+    const [row] = await db.$queryRawUnsafe<{ id: number }[]>(
+      `INSERT INTO identities (platform, external_id, user_id) VALUES ('slack', $1, $2) RETURNING id`, `T1:R${i}`, userId);
+    recipientIds.push(row!.id);
+    creatorIds.push(userId);
+  }
+  const supporterIds: number[] = [];
+  for (const [i, s] of spec.supporters.entries()) {
+    const [user] = await db.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO users (currency) VALUES ($1) RETURNING id`, s.currency);
+    const id = user!.id;
+    supporterIds.push(id);
+    await db.$executeRawUnsafe(`INSERT INTO identities (platform, external_id, user_id) VALUES ('slack', $1, $2)`, `T1:S${i}`, id);
+    await db.$executeRawUnsafe(`INSERT INTO supporter_settings (user_id, budget_minor, active, platforms) VALUES ($1, $2, $3, '{slack}')`, id, s.budget, s.active ?? true);
+    if (s.wallet > 0n) await fundWallet(db, id, s.currency, s.wallet, `fund-${i}`);
+    for (const [j, f] of s.flattrs.entries()) {
+      await db.$executeRawUnsafe(
+        `INSERT INTO flattrs (supporter_id, recipient_identity_id, platform, item, period, occurred_at, status, source_event_id)
+         VALUES ($1, $2, 'slack', $3, $4, '2026-10-15T12:00:00Z', $5, $3)`,
+        id, recipientIds[f.recipient % recipientIds.length]!, `T1:C1:${i}.${j}`, PERIOD, f.active ? 'active' : 'revoked');
+    }
+  }
+  return { supporterIds, recipientIds, creatorIds };
+}
+
+export async function fundWallet(db: Db, userId: number, currency: string, amount: bigint, key: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const [external, wallet] = await ensureAccounts(tx, [{ kind: 'external', currency }, { kind: 'wallet', userId, currency }]);
+    await postTransfer(tx, { kind: 'funding', idempotencyKey: key, entries: [
+      { accountId: external!, currency, amount: -amount }, { accountId: wallet!, currency, amount },
+    ] });
+  });
+}
+
+/**
+ * The ledger and settlement records with every generated id (account,
+ * transfer, entry) replaced by what it stands for, so two runs that took
+ * different paths (crashes, retries, batch sizes) can be compared exactly.
+ */
+export async function ledgerFingerprint(db: Db) {
+  const [balances, transfers, settlements, shares] = await Promise.all([
+    db.$queryRawUnsafe(
+      `SELECT a.kind, a.user_id, a.identity_id, a.currency, e.payer_user_id, sum(e.amount)::int8 AS balance, count(*)::int AS entries
+         FROM accounts a JOIN entries e ON e.account_id = a.id GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`),
+    db.$queryRawUnsafe(
+      `SELECT t.kind, t.idempotency_key, trim(t.period) AS period,
+              array_agg(a.kind || '/' || coalesce(a.user_id::text, '-') || '/' || coalesce(a.identity_id::text, '-') || '/' || e.currency
+                        || '/' || coalesce(e.payer_user_id::text, '-') || '=' || e.amount ORDER BY a.kind, a.user_id, a.identity_id, e.payer_user_id, e.amount) AS entries
+         FROM transfers t JOIN entries e ON e.transfer_id = t.id JOIN accounts a ON a.id = e.account_id
+        GROUP BY t.id ORDER BY t.idempotency_key`),
+    db.$queryRawUnsafe(
+      `SELECT supporter_id, trim(period) AS period, currency, budget, charged, fee, flattrs, transfer_id IS NOT NULL AS has_transfer
+         FROM supporter_settlements ORDER BY period, supporter_id`),
+    db.$queryRawUnsafe(`SELECT flattr_id, trim(period) AS period, supporter_id, amount, escrowed FROM flattr_shares ORDER BY flattr_id`),
+  ]);
+  return { balances, transfers, settlements, shares };
+}
