@@ -23,6 +23,8 @@ export type IngestWorkerDeps = {
   timeZone: string;
   concurrency: number;
   batchSize: number;
+  /** Batches committing at once; they never conflict (flattr keys are advisory-locked). */
+  batchesInFlight?: number;
   logger: Logger;
   metrics: Metrics;
 };
@@ -75,7 +77,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): { worker: Worker<Lik
   // Per-job outcomes out of one batch call: the batcher fans them back out.
   const batcher = new MicroBatcher<Job<LikeJob>, LikeOutcome | Error>(
     (jobs) => record(jobs).catch((error: unknown) => jobs.map(() => error as Error)),
-    { maxSize: deps.batchSize, maxWaitMs: 2 },
+    { maxSize: deps.batchSize, maxWaitMs: 5, maxInFlight: deps.batchesInFlight ?? 4 },
   );
 
   const worker = new Worker<LikeJob, string>(

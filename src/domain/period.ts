@@ -10,9 +10,20 @@ export function parsePeriod(raw: string, field = 'period'): Period {
   return raw;
 }
 
+// Building an Intl formatter costs far more than using one, and ingest asks for every like.
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+function monthFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = monthFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** The period an instant falls in, read in the given IANA time zone. */
 export function periodOf(instant: Date, timeZone: string): Period {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(instant);
+  const parts = monthFormatter(timeZone).formatToParts(instant);
   const year = parts.find((p) => p.type === 'year')!.value;
   const month = parts.find((p) => p.type === 'month')!.value;
   return `${year}-${month}`;

@@ -1,17 +1,18 @@
 /**
  * Gathers items submitted one at a time (one per BullMQ job) into batches, so
  * the database sees one set-based transaction per batch instead of one per
- * like. A batch is flushed when full or when the queue momentarily runs dry;
- * batches run one after another, so the next fills while one commits.
+ * like. A batch is flushed when full or after a short wait; up to
+ * `maxInFlight` batches commit at once, so the database's latency overlaps
+ * with the queue's instead of adding to it.
  */
 export class MicroBatcher<I, O> {
   private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly process: (items: I[]) => Promise<O[]>,
-    private readonly options: { maxSize: number; maxWaitMs: number },
+    private readonly options: { maxSize: number; maxWaitMs: number; maxInFlight?: number },
   ) {}
 
   submit(item: I): Promise<O> {
@@ -24,21 +25,23 @@ export class MicroBatcher<I, O> {
 
   /** Resolves when everything submitted so far is done. */
   async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.running) {
+    while (this.pending.length > 0 || this.running.size > 0) {
       this.kick();
-      await this.running;
+      await Promise.race(this.running);
     }
   }
 
   private kick(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running || this.pending.length === 0) return;
-    const batch = this.pending.splice(0, this.options.maxSize);
-    this.running = this.run(batch).finally(() => {
-      this.running = undefined;
-      if (this.pending.length > 0) this.kick();
-    });
+    while (this.pending.length > 0 && this.running.size < (this.options.maxInFlight ?? 1)) {
+      const batch = this.pending.splice(0, this.options.maxSize);
+      const run: Promise<void> = this.run(batch).finally(() => {
+        this.running.delete(run);
+        if (this.pending.length > 0) this.kick();
+      });
+      this.running.add(run);
+    }
   }
 
   private async run(batch: typeof this.pending): Promise<void> {
