@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { startHub, type HubRole } from '../main.js';
 import { openDatabase } from '../db/database.js';
+import { DatabaseInUseError } from '../db/pglite-lock.js';
 import { migrate } from '../db/migrate.js';
 import { Runtime } from '../runtime.js';
 import { RedisUnavailableError } from '../support/redis.js';
@@ -12,7 +13,7 @@ import { walletCreditCommand } from './commands/wallet-credit.js';
 import { out } from './output.js';
 
 /** Errors the operator can fix: one line, no stack. */
-const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError];
+const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError];
 
 export function buildCli(run: (task: (config: Config) => Promise<number>) => Promise<void>): Command {
   const program = new Command('flattr')

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockPgliteDir } from './pglite-lock.js';
 
 export type Db = PrismaClient;
 /** What an interactive transaction hands its callback. */
@@ -25,15 +26,25 @@ export async function openDatabase(options: { url?: string; pgliteDir: string; p
     return { prisma, kind: 'postgres', close: () => prisma.$disconnect() };
   }
   const inMemory = options.pgliteDir === ':memory:';
-  if (!inMemory) mkdirSync(options.pgliteDir, { recursive: true });
-  const pglite = await PGlite.create(inMemory ? undefined : options.pgliteDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  return {
-    prisma,
-    kind: 'pglite',
-    close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
-    },
-  };
+  let unlock = () => {};
+  if (!inMemory) {
+    mkdirSync(options.pgliteDir, { recursive: true });
+    unlock = lockPgliteDir(options.pgliteDir);
+  }
+  try {
+    const pglite = await PGlite.create(inMemory ? undefined : options.pgliteDir);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      prisma,
+      kind: 'pglite',
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }

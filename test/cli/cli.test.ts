@@ -108,3 +108,20 @@ describe('the flattr CLI', () => {
     for (const name of ['FEE_BPS', 'SETTLEMENT_TZ', 'PORT']) expect(stderr).toContain(name);
   });
 });
+
+describe('the embedded database', () => {
+  it('refuses a second process on the same PGlite directory with what to do, and is free again once the first stops', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-pglite-'));
+    const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix() };
+    const hub = await startHub(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' }), { role: 'worker' });
+    try {
+      const refused = await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'T1:U1'], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toMatch(/^flattr: the embedded database in .* is in use by process \d+ .*set DATABASE_URL/);
+    } finally {
+      await hub.close();
+    }
+    const accepted = await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'T1:U1'], env);
+    expect(accepted.code).toBe(0);
+  });
+});
