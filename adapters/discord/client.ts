@@ -1,0 +1,46 @@
+import type { EventEmitter } from 'node:events';
+import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+
+export type DiscordClientConfig = { token: string; apiUrl?: string };
+
+/** A raw gateway dispatch as discord.js re-emits it, sequence number included. */
+export type RawDispatch = { op: number; t: string | null; s: number | null; d: unknown };
+
+/**
+ * The discord.js client: gateway connection, heartbeats, reconnect and
+ * RESUME, REST with rate limits. Reactions are read from raw dispatches (see
+ * listen-reactions.ts), so no partials are needed to see reactions on
+ * uncached messages; the intents are what makes Discord send them at all.
+ * DirectMessageReactions is on so a DM reaction is seen and dropped with a
+ * reason instead of vanishing.
+ */
+export function createDiscordClient(config: DiscordClientConfig): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions],
+    // DISCORD_API_URL moves every REST call (and so the gateway URL, from /gateway/bot) to a local fake.
+    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    // Nothing here reads cached messages: reactions come raw, authors from REST (see author-lookup.ts).
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+  });
+}
+
+/**
+ * Every gateway dispatch with its sequence number. discord.js emits `raw`
+ * (Events.Raw) before its own handling, but its typings leave it out of
+ * ClientEvents.
+ */
+export function onRawDispatch(client: Client, listener: (packet: RawDispatch, shardId: number) => void): void {
+  (client as unknown as EventEmitter).on(Events.Raw, listener);
+}
+
+/**
+ * Hides a dispatch from discord.js's own handlers. Its reaction handlers read
+ * `d.emoji` unguarded, so a dispatch whose `d` is null throws inside the
+ * gateway's async emitter: an unhandled rejection, fatal on Node 20. The raw
+ * listener runs first with the very packet discord.js handles next, and the
+ * adapter reads reactions from raw dispatches only, so renaming the event of
+ * one it has already rejected costs nothing and keeps the process alive.
+ */
+export function hideFromDiscordJs(packet: RawDispatch): void {
+  packet.t = `FLATTR_IGNORED_${packet.t}`;
+}

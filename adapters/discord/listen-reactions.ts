@@ -1,0 +1,84 @@
+import type { AdapterContext } from '../../src/adapters/port.js';
+import type { AuthorResult } from './author-lookup.js';
+import { hideFromDiscordJs, type RawDispatch } from './client.js';
+import {
+  isReactionDispatch, itemOf, parseReactionDispatch, toLikeEvent, type GatewayStamp, type ReactionChange, type ReactionClear, type ReactionTarget,
+} from './normalize.js';
+import type { ReactionIndex } from './reaction-index.js';
+
+export type ReactionListenerDeps = {
+  ctx: Pick<AdapterContext, 'emitLike' | 'ignore' | 'logger' | 'now'>;
+  selfId(): string | undefined;
+  lookupAuthor(target: ReactionTarget): Promise<AuthorResult>;
+  index: ReactionIndex;
+};
+
+/**
+ * Raw gateway dispatches → LikeEvents on the `likes` queue. Everything that
+ * orders events happens synchronously on receipt (the receipt time, the
+ * reaction index); only the author lookup is asynchronous, so a like and its
+ * quick removal keep their order whatever the REST latency.
+ */
+export function createReactionListener(deps: ReactionListenerDeps) {
+  const { ctx } = deps;
+  const sessions = new Map<number, string>();
+  const inFlight = new Set<Promise<void>>();
+  let lastReceipt = 0;
+  // Strictly increasing: two dispatches in one millisecond (or under a frozen test clock) keep their order.
+  const receivedAt = () => new Date((lastReceipt = Math.max(ctx.now().getTime(), lastReceipt + 1)));
+  const track = (work: Promise<void>) => {
+    const settled = work.catch((error: unknown) => ctx.logger.error({ err: error }, 'discord: reaction not enqueued'))
+      .finally(() => inFlight.delete(settled));
+    inFlight.add(settled);
+  };
+
+  const emit = async (changes: Pick<ReactionChange, 'action' | 'userId' | 'reaction'>[], target: ReactionTarget, stamp: GatewayStamp, authorId?: string) => {
+    const author = authorId ? { ok: true as const, author: { id: authorId } } : await deps.lookupAuthor(target);
+    if (!author.ok) return ctx.ignore('discord', author.reason, { item: itemOf(target), ...author.details });
+    if (author.author.bot) return ctx.ignore('discord', 'author-is-bot', { item: itemOf(target) });
+    for (const change of changes) {
+      if (change.userId === author.author.id) ctx.ignore('discord', 'self-reaction', { item: itemOf(target) });
+      else await ctx.emitLike(toLikeEvent({ ...change, ...target }, author.author.id, stamp));
+    }
+  };
+
+  return {
+    onDispatch(packet: RawDispatch, shardId: number): void {
+      if (packet.t === 'READY') {
+        const sessionId = (packet.d as { session_id?: unknown } | null)?.session_id;
+        if (typeof sessionId === 'string') sessions.set(shardId, sessionId);
+        return;
+      }
+      if (!isReactionDispatch(packet.t)) return;
+      const sessionId = sessions.get(shardId);
+      if (sessionId === undefined || typeof packet.s !== 'number') {
+        ctx.ignore('discord', 'malformed-dispatch', { type: packet.t, problems: 'no gateway session or sequence' });
+        return hideFromDiscordJs(packet);
+      }
+      const stamp: GatewayStamp = { sessionId, sequence: packet.s, receivedAt: receivedAt() };
+      const parsed = parseReactionDispatch(packet.t, packet.d, deps.selfId());
+      if (parsed.kind === 'ignored') {
+        if (parsed.reason === 'malformed-dispatch') hideFromDiscordJs(packet);
+        return ctx.ignore('discord', parsed.reason, { sequence: packet.s, ...parsed.details });
+      }
+      const item = itemOf(parsed);
+      if (parsed.kind === 'change') {
+        if (parsed.action === 'like') deps.index.add(item, parsed.reaction, parsed.userId);
+        else deps.index.remove(item, parsed.reaction, parsed.userId);
+        if (parsed.authorId) deps.index.setAuthor(item, { id: parsed.authorId });
+        return track(emit([parsed], parsed, stamp, parsed.authorId));
+      }
+      track(clear(parsed, stamp));
+    },
+    /** Resolves once every dispatch received so far has been enqueued or ignored. */
+    async idle(): Promise<void> {
+      while (inFlight.size) await Promise.all(inFlight);
+    },
+  };
+
+  async function clear(parsed: ReactionClear, stamp: GatewayStamp): Promise<void> {
+    const removed = deps.index.clear(itemOf(parsed), parsed.reaction);
+    if (removed.length === 0) return ctx.ignore('discord', 'no-known-reactions', { item: itemOf(parsed), reaction: parsed.reaction });
+    await emit(removed.map((r) => ({ action: 'unlike' as const, ...r })), parsed, stamp);
+  }
+}

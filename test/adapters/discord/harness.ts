@@ -1,0 +1,37 @@
+import type { AdapterContext } from '../../../src/adapters/port.js';
+import type { LikeEvent } from '../../../src/domain/like-event.js';
+import { createLogger } from '../../../src/support/logger.js';
+import { createMetrics } from '../../../src/support/metrics.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.js';
+import { FakeDiscord } from '../../fakes/discord/fake-discord.js';
+
+export type Recorded = { events: LikeEvent[]; ignored: { reason: string; details?: Record<string, unknown> }[] };
+
+/**
+ * The real Discord adapter on a fake Discord, with a context that records
+ * what it emits and ignores (no queue, no database: reactions need neither).
+ */
+export async function startDiscordHarness(options: { now?: () => Date; commandScope?: 'global' | 'guild' } = {}) {
+  const fake = await FakeDiscord.start({ heartbeatInterval: 250 });
+  const recorded: Recorded = { events: [], ignored: [] };
+  const ctx: AdapterContext = {
+    emitLike: async (event) => void recorded.events.push(event),
+    ignore: (_platform, reason, details) => void recorded.ignored.push({ reason, details }),
+    db: undefined as never,
+    cipher: undefined as never,
+    logger: createLogger('silent'),
+    metrics: createMetrics(),
+    publicUrl: 'http://localhost:3000',
+    now: options.now ?? (() => new Date()),
+  };
+  const adapter: DiscordAdapter = createDiscordAdapter(
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, commandScope: options.commandScope }, ctx, { readyTimeoutMs: 10_000 },
+  );
+  return {
+    fake, adapter, recorded,
+    async close() {
+      await adapter.stop();
+      await fake.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type RecordedRequest = { method: string; path: string; query: URLSearchParams; body: unknown; authorization?: string };
+type Reply = { status: number; body?: unknown };
+type Route = { method: string; pattern: RegExp; handle(match: string[], request: RecordedRequest): Reply };
+
+export type FakeRestState = {
+  token: string;
+  gatewayUrl: () => string;
+  /** Messages the bot can fetch, by "channel:message". */
+  messages: Map<string, Record<string, unknown>>;
+  /** Bulk-overwritten commands by scope: "global" or a guild id. */
+  commands: Map<string, unknown[]>;
+  /** Interaction responses by interaction token: the callback, then any edit of the original reply. */
+  replies: Map<string, unknown[]>;
+  /** Messages the bot posted, by channel id. */
+  posted: Map<string, unknown[]>;
+  nextId(): string;
+};
+
+/**
+ * The part of Discord's REST API (v10) the adapter and discord.js call, with
+ * JSON answers (@discordjs/rest hands back an ArrayBuffer without
+ * `content-type: application/json`). Unknown routes answer Discord's 404.
+ */
+export function createRestRoutes(state: FakeRestState): Route[] {
+  const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+  const overwrite = (scope: string, body: unknown): Reply => {
+    const commands = (body as Record<string, unknown>[]).map((c) => ({ id: state.nextId(), version: state.nextId(), ...c }));
+    state.commands.set(scope, commands);
+    return { status: 200, body: commands };
+  };
+  return [
+    { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => ({
+      status: 200,
+      body: { url: state.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+    }) },
+    { method: 'GET', pattern: /^\/channels\/(\d+)\/messages\/(\d+)$/, handle: ([c, m]) => {
+      const message = state.messages.get(`${c}:${m}`);
+      return message ? { status: 200, body: message } : { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    } },
+    { method: 'PUT', pattern: /^\/applications\/(\d+)\/commands$/, handle: (_m, r) => overwrite('global', r.body) },
+    { method: 'PUT', pattern: /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, handle: ([, g], r) => overwrite(g!, r.body) },
+    { method: 'POST', pattern: /^\/interactions\/(\d+)\/([^/]+)\/callback$/, handle: ([id, token], r) => {
+      push(state.replies, token!, r.body);
+      return r.query.get('with_response') === 'true' ? { status: 200, body: { interaction: { id, type: 2 } } } : { status: 204 };
+    } },
+    { method: 'PATCH', pattern: /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, handle: ([, token], r) => {
+      push(state.replies, token!, r.body);
+      return { status: 200, body: { id: state.nextId(), channel_id: '0', ...(r.body as object) } };
+    } },
+    { method: 'POST', pattern: /^\/users\/@me\/channels$/, handle: (_m, r) => ({
+      status: 200, body: { id: `9${(r.body as { recipient_id: string }).recipient_id}`.slice(0, 19), type: 1, recipients: [{ id: (r.body as { recipient_id: string }).recipient_id }] },
+    }) },
+    { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, handle: ([c], r) => {
+      const message = { id: state.nextId(), channel_id: c, author: { id: '0', bot: true }, ...(r.body as object) };
+      push(state.posted, c!, message);
+      return { status: 200, body: message };
+    } },
+  ];
+}
+
+/** Dispatches one HTTP request under `/api/v10` to the routes, recording it. */
+export async function handleRest(routes: Route[], log: RecordedRequest[], token: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://fake');
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const path = url.pathname.replace(/^\/api\/v10/, '');
+  const request: RecordedRequest = {
+    method: req.method ?? 'GET', path, query: url.searchParams,
+    body: text && req.headers['content-type']?.includes('json') ? JSON.parse(text) : text || undefined,
+    authorization: req.headers.authorization,
+  };
+  log.push(request);
+  const reply = authorized(request, token) ?? route(routes, request);
+  res.writeHead(reply.status, reply.body === undefined ? {} : { 'content-type': 'application/json' });
+  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+}
+
+function authorized(request: RecordedRequest, token: string): Reply | undefined {
+  // Interaction callbacks and webhook edits authenticate by their token in the path, as on Discord.
+  if (/^\/(interactions|webhooks)\//.test(request.path)) return undefined;
+  return request.authorization === `Bot ${token}` ? undefined : { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+}
+
+function route(routes: Route[], request: RecordedRequest): Reply {
+  for (const r of routes) {
+    const match = r.method === request.method ? r.pattern.exec(request.path) : null;
+    if (match) return r.handle(match.slice(1), request);
+  }
+  return { status: 404, body: { message: '404: Not Found', code: 0 } };
+}
