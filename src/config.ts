@@ -32,6 +32,8 @@ const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: url.optional(),
+  // global: one registration for every server; guild: per server, applied at once (development).
+  DISCORD_COMMAND_SCOPE: z.enum(['global', 'guild']).default('global'),
   TWITTER_CLIENT_ID: optionalText,
   TWITTER_CLIENT_SECRET: optionalText,
   TWITTER_CONSUMER_SECRET: optionalText,
@@ -53,7 +55,7 @@ export type Config = {
   ingest: { concurrency: number; batchSize: number };
   logLevel: Env['LOG_LEVEL'];
   slack?: { signingSecret: string; botToken?: string; clientId?: string; clientSecret?: string; apiUrl?: string };
-  discord?: { token: string; applicationId: string; apiUrl?: string };
+  discord?: { token: string; applicationId: string; apiUrl?: string; commandScope: 'global' | 'guild' };
   twitter?: { clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string };
   secrets: { tokenEncryptionKey?: string; adminToken?: string; sessionSecret?: string };
 };
@@ -94,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack: slackOn
       ? { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, apiUrl: e.SLACK_API_URL }
       : undefined,
-    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL } : undefined,
+    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL, commandScope: e.DISCORD_COMMAND_SCOPE } : undefined,
     twitter: twitterOn
       ? { clientId: e.TWITTER_CLIENT_ID, clientSecret: e.TWITTER_CLIENT_SECRET, consumerSecret: e.TWITTER_CONSUMER_SECRET, bearerToken: e.TWITTER_BEARER_TOKEN, apiUrl: e.TWITTER_API_URL }
       : undefined,
