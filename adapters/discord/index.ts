@@ -9,7 +9,7 @@ import { createReactionListener } from './listen-reactions.js';
 import { ReactionIndex } from './reaction-index.js';
 import { registerCommands, type CommandScope } from './register-commands.js';
 
-export type DiscordConfig = NonNullable<Config['discord']> & { commandScope?: CommandScope };
+export type DiscordConfig = Omit<NonNullable<Config['discord']>, 'commandScope'> & { commandScope?: CommandScope };
 export type DiscordAdapter = PlatformAdapter & {
   /** Resolves once every reaction received so far is enqueued or ignored (tests, graceful stop). */
   idle(): Promise<void>;
