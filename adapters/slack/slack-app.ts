@@ -1,0 +1,102 @@
+import { App, HTTPReceiver, type InstallationStore, type webApi } from '@slack/bolt';
+import { chatLocale } from '../../src/chat/chat-types.js';
+import { runChatCommand } from '../../src/chat/run-chat-command.js';
+import type { AdapterContext } from '../../src/adapters/port.js';
+import { createAuthorize } from './authorize.js';
+import { boltLogger } from './bolt-logger.js';
+import { normalizeSlackEvent } from './normalize.js';
+import { eventCallbackSchema, slashCommandSchema } from './schema.js';
+import { createUserInfo, type SlackUserInfo } from './user-info.js';
+
+export type SlackAppOptions = {
+  signingSecret: string;
+  botToken?: string;
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string; installationStore: InstallationStore };
+  clientOptions: webApi.WebClientOptions;
+};
+
+/** Scopes the bot asks for at install: reactions in, the /flattr command, notices out. */
+export const SLACK_SCOPES = ['reactions:read', 'commands', 'chat:write', 'users:read', 'im:write'];
+
+/**
+ * The Bolt app: an HTTPReceiver that is never started (the hub's server feeds
+ * it), reaction events → LikeEvents, `/flattr` → the shared chat use cases.
+ * processBeforeResponse: the 200 goes out only once the like is enqueued, so
+ * a failure makes Slack retry instead of losing the reaction.
+ */
+export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): { app: App; receiver: HTTPReceiver } {
+  const logger = boltLogger(ctx.logger);
+  const { oauth } = options;
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: ['/slack/events'],
+    // Verified before Bolt by the hub, with the injectable clock and a two-sided window.
+    signatureVerification: false,
+    processBeforeResponse: true,
+    logger,
+    ...(oauth && {
+      clientId: oauth.clientId, clientSecret: oauth.clientSecret, stateSecret: oauth.stateSecret,
+      scopes: SLACK_SCOPES, installationStore: oauth.installationStore, redirectUri: `${ctx.publicUrl.replace(/\/$/, '')}/slack/oauth_redirect`,
+      installerOptions: { directInstall: true, clientOptions: options.clientOptions, installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect' },
+    }),
+  });
+  const app = new App({
+    receiver, logger, clientOptions: options.clientOptions, ignoreSelf: false, convoStore: false,
+    authorize: createAuthorize({
+      db: ctx.db, cipher: ctx.cipher, botToken: options.botToken, clientOptions: options.clientOptions,
+      onMissing: (team) => ctx.ignore('slack', 'not_installed', { team }),
+    }),
+  });
+  const userInfo = createUserInfo(ctx.now);
+
+  // Interactivity the hub does not use (buttons, views, shortcuts): acknowledged and counted.
+  app.use(async (args) => {
+    const body = args.body as Record<string, unknown>;
+    if (body.type === 'event_callback' || typeof body.command === 'string') return args.next();
+    ctx.ignore('slack', 'unhandled_interaction', { type: String(body.type).slice(0, 64) });
+    await (args as { ack?: () => Promise<void> }).ack?.();
+  });
+
+  app.event(/.*/, async ({ body, context, client }) => {
+    const envelope = eventCallbackSchema.safeParse(body);
+    if (!envelope.success) return ctx.ignore('slack', 'malformed_event', {});
+    let result = normalizeSlackEvent(envelope.data);
+    if (result.kind === 'like') {
+      const user = String(envelope.data.event.user);
+      const isBot = user === context.botUserId || (await lookup(() => userInfo(client, envelope.data.team_id, user)))?.isBot === true;
+      result = normalizeSlackEvent(envelope.data, { isBot });
+    }
+    if (result.kind === 'ignored') return ctx.ignore('slack', result.reason, { ...result.details, retry: context.retryNum });
+    await ctx.emitLike(result.event);
+  });
+
+  app.command(/.*/, async ({ command, ack, client }) => {
+    const parsed = slashCommandSchema.safeParse(command);
+    if (!parsed.success) {
+      ctx.ignore('slack', 'malformed_command', {});
+      return ack();
+    }
+    const { team_id: team, user_id: user, channel_id: channel, text } = parsed.data;
+    const info = await lookup(() => userInfo(client, team, user));
+    const reply = await runChatCommand({ db: ctx.db, now: ctx.now, logger: ctx.logger }, {
+      platform: 'slack', userExternalId: `${team}:${user}`, community: team, channel,
+      isCommunityAdmin: info?.isAdmin ?? false, locale: chatLocale(info?.locale),
+    }, text);
+    await ack({ response_type: 'ephemeral', text: reply.text });
+  });
+
+  /** users.info answering "no such user" (a platform error) is not worth a retry; network failures are. */
+  async function lookup(call: () => Promise<SlackUserInfo>): Promise<SlackUserInfo | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'slack_webapi_platform_error') {
+        ctx.logger.warn({ err: error }, 'slack users.info refused; treating the user as a person');
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  return { app, receiver };
+}
