@@ -1,5 +1,7 @@
+import { createSlackAdapter } from '../../adapters/slack/index.js';
 import type { Config } from '../config.js';
 import type { AdapterContext, PlatformAdapter } from './port.js';
+import { createDiscordAdapter } from '../../adapters/discord/index.js';
 
 /**
  * The configured platform adapters, as a plain array. A platform whose
@@ -8,6 +10,8 @@ import type { AdapterContext, PlatformAdapter } from './port.js';
  */
 export function createAdapters(config: Config, context: AdapterContext): PlatformAdapter[] {
   const adapters: PlatformAdapter[] = [];
+  if (config.slack) adapters.push(createSlackAdapter(config.slack, context));
+  if (config.discord) adapters.push(createDiscordAdapter(config.discord, context));
   void config;
   void context;
   return adapters;
