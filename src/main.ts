@@ -6,12 +6,14 @@ import { loadSecrets } from './support/secrets.js';
 import { createIngestWorker } from '../workers/ingest.worker.js';
 import { describeAdapters } from './adapters/describe-adapters.js';
 import { createAdapters } from './adapters/create-adapters.js';
+import type { PlatformAdapter } from './adapters/port.js';
 import { enqueueLike } from './ingest/enqueue-like.js';
 import { QUEUES } from './queues.js';
 import { createTokenCipher } from './support/token-cipher.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
-export type Hub = { runtime: Runtime; url?: string; close(): Promise<void> };
+/** `adapters`: the started platform adapters of an api process (tests drive their start/stop). */
+export type Hub = { runtime: Runtime; url?: string; adapters: PlatformAdapter[]; close(): Promise<void> };
 
 /**
  * The composition root: wires config, database, Redis, the HTTP server,
@@ -40,6 +42,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
     }
 
     let url: string | undefined;
+    let adapters: PlatformAdapter[] = [];
     if (options.role !== 'worker') {
       const http = createHttpServer({
         logger, metrics: runtime.metrics,
@@ -53,7 +56,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);
-      const adapters = createAdapters(config, {
+      adapters = createAdapters(config, {
         emitLike: (event) => enqueueLike(likes, event),
         ignore: (platform, reason, details) => {
           runtime.metrics.adapterIgnored.inc({ platform, reason });
@@ -69,7 +72,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       url = await http.listen({ port: config.http.port, host: config.http.host });
       logger.info({ url }, 'http server listening');
     }
-    return { runtime, url, close: () => runtime.close() };
+    return { runtime, url, adapters, close: () => runtime.close() };
   } catch (error) {
     await runtime.close();
     throw error;
