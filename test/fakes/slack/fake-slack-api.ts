@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeSlackUser = { id: string; is_bot?: boolean; is_admin?: boolean; is_owner?: boolean; locale?: string };
+export type FakeSlackCall = { method: string; token?: string; params: Record<string, unknown> };
+type Workspace = { team: string; botToken: string; botUserId: string; botId: string };
+
+/**
+ * A fake Slack Web API that the real @slack/web-api client talks to through
+ * SLACK_API_URL (`${url}`, ending in /api/). It speaks the wire format the
+ * client uses (form-urlencoded or JSON bodies, Bearer tokens, JSON answers
+ * with `ok`) for the methods the hub calls, and records every call.
+ */
+export async function startFakeSlackApi() {
+  const workspaces = new Map<string, Workspace>();
+  const users = new Map<string, FakeSlackUser>();
+  const oauthCodes = new Map<string, { team: string; name: string }>();
+  const calls: FakeSlackCall[] = [];
+
+  const addWorkspace = (team: string, botToken = `xoxb-${team}-fake`) => {
+    const ws = { team, botToken, botUserId: `U0BOT${team}`, botId: `B0BOT${team}` };
+    workspaces.set(botToken, ws);
+    users.set(`${team}:${ws.botUserId}`, { id: ws.botUserId, is_bot: true });
+    return ws;
+  };
+
+  const methods: Record<string, (ws: Workspace | undefined, p: Record<string, unknown>) => Record<string, unknown>> = {
+    'auth.test': (ws) => (ws ? { user_id: ws.botUserId, bot_id: ws.botId, team_id: ws.team, user: 'flattr', team: ws.team } : invalidAuth),
+    'users.info': (ws, p) => {
+      if (!ws) return invalidAuth;
+      const id = String(p.user ?? '');
+      if (!id) return { ok: false, error: 'user_not_found' };
+      const u = users.get(`${ws.team}:${id}`) ?? { id, locale: 'en-US' };
+      return { user: { id: u.id, team_id: ws.team, is_bot: u.is_bot ?? false, is_admin: u.is_admin ?? false, is_owner: u.is_owner ?? false, ...(p.include_locale ? { locale: u.locale ?? 'en-US' } : {}) } };
+    },
+    'conversations.open': (ws, p) => (ws ? { channel: { id: `D${String(p.users ?? '').replace(/\W/g, '')}` } } : invalidAuth),
+    'chat.postMessage': (ws, p) => (ws ? { channel: p.channel, ts: `${Math.floor(Date.now() / 1000)}.${String(calls.length).padStart(6, '0')}` } : invalidAuth),
+    'oauth.v2.access': (_ws, p) => {
+      const grant = oauthCodes.get(String(p.code ?? ''));
+      if (!grant) return { ok: false, error: 'invalid_code' };
+      oauthCodes.delete(String(p.code));
+      const ws = addWorkspace(grant.team);
+      return {
+        access_token: ws.botToken, token_type: 'bot', scope: 'reactions:read,commands,chat:write,users:read,im:write',
+        bot_user_id: ws.botUserId, app_id: 'A0FLATTR', team: { id: grant.team, name: grant.name }, enterprise: null,
+        is_enterprise_install: false, authed_user: { id: 'U0INSTALLER' },
+      };
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+    const raw = await new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => resolve(data));
+    });
+    const params: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json')
+      ? JSON.parse(raw || '{}')
+      : Object.fromEntries(new URLSearchParams(raw));
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (params.token as string | undefined);
+    calls.push({ method, token, params });
+    const handler = methods[method];
+    const answer = handler ? handler(token ? workspaces.get(token) : undefined, params) : { ok: false, error: 'unknown_method' };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true, ...answer }));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    calls,
+    addWorkspace,
+    setUser: (team: string, user: FakeSlackUser) => users.set(`${team}:${user.id}`, user),
+    /** A code the OAuth redirect may exchange once for a bot token of `team`. */
+    grantOAuthCode: (code: string, team: string, name = `Workspace ${team}`) => oauthCodes.set(code, { team, name }),
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+const invalidAuth = { ok: false, error: 'invalid_auth' };
+
+export type FakeSlackApi = Awaited<ReturnType<typeof startFakeSlackApi>>;
