@@ -1,3 +1,4 @@
+import { GatewayDispatchEvents } from 'discord.js';
 import type { AdapterContext } from '../../src/adapters/port.js';
 import type { AuthorResult } from './author-lookup.js';
 import { hideFromDiscordJs, type RawDispatch } from './client.js';
@@ -5,6 +6,9 @@ import {
   isReactionDispatch, itemOf, parseReactionDispatch, toLikeEvent, type GatewayStamp, type ReactionChange, type ReactionClear, type ReactionTarget,
 } from './normalize.js';
 import type { ReactionIndex } from './reaction-index.js';
+
+/** Every dispatch Discord documents; discord.js handles the rest of them (guilds, channels, interactions). */
+const DOCUMENTED_DISPATCHES = new Set<string>(Object.values(GatewayDispatchEvents));
 
 export type ReactionListenerDeps = {
   ctx: Pick<AdapterContext, 'emitLike' | 'ignore' | 'logger' | 'now'>;
@@ -49,7 +53,11 @@ export function createReactionListener(deps: ReactionListenerDeps) {
         if (typeof sessionId === 'string') sessions.set(shardId, sessionId);
         return;
       }
-      if (!isReactionDispatch(packet.t)) return;
+      if (!isReactionDispatch(packet.t)) {
+        // A type Discord added after this release: acknowledged (the gateway needs nothing) and counted.
+        if (!DOCUMENTED_DISPATCHES.has(String(packet.t))) ctx.ignore('discord', 'unknown-dispatch', { type: packet.t });
+        return;
+      }
       const sessionId = sessions.get(shardId);
       if (sessionId === undefined || typeof packet.s !== 'number') {
         ctx.ignore('discord', 'malformed-dispatch', { type: packet.t, problems: 'no gateway session or sequence' });

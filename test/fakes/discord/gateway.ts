@@ -26,6 +26,8 @@ export class FakeGateway {
   identifies = 0;
   resumes = 0;
   heartbeats = 0;
+  /** The sequence the client last acknowledged in a heartbeat: every dispatch up to it was received. */
+  acknowledged = 0;
   intents?: number;
   /** When set, the next RESUME replays from this sequence, as if the ack of earlier dispatches was lost. */
   replayFrom?: number;
@@ -64,16 +66,17 @@ export class FakeGateway {
   }
 
   private onMessage(socket: WebSocket, raw: RawData): void {
-    const payload = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> | null };
+    const payload = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> | number | null };
     switch (payload.op) {
       case 1:
         this.heartbeats++;
+        if (typeof payload.d === 'number') this.acknowledged = payload.d;
         send(socket, { op: 11 });
         return;
       case 2:
-        return this.identify(socket, payload.d ?? {});
+        return this.identify(socket, asObject(payload.d));
       case 6:
-        return this.resume(socket, payload.d ?? {});
+        return this.resume(socket, asObject(payload.d));
       default:
         return;
     }
@@ -113,6 +116,10 @@ export class FakeGateway {
     for (const event of session.history.filter((e) => e.s > from)) send(socket, { op: 0, ...event });
     this.dispatch('RESUMED', null);
   }
+}
+
+function asObject(d: unknown): Record<string, unknown> {
+  return typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : {};
 }
 
 function send(socket: WebSocket, payload: Record<string, unknown>): void {
