@@ -8,11 +8,14 @@ import { createInteractionHandler } from './interactions.js';
 import { createReactionListener } from './listen-reactions.js';
 import { ReactionIndex } from './reaction-index.js';
 import { registerCommands, type CommandScope } from './register-commands.js';
+import { createDiscordSender, type DiscordNotice } from './send.js';
 
 export type DiscordConfig = Omit<NonNullable<Config['discord']>, 'commandScope'> & { commandScope?: CommandScope };
 export type DiscordAdapter = PlatformAdapter & {
   /** Resolves once every reaction received so far is enqueued or ignored (tests, graceful stop). */
   idle(): Promise<void>;
+  /** The send half: a notice to a channel or a DM (for the notify worker). */
+  send(notice: DiscordNotice): Promise<{ channel: string; id: string }>;
 };
 
 type Running = { client: Client; started: Promise<void>; idle(): Promise<void> };
@@ -81,6 +84,7 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
       await current.client.destroy();
     },
     idle: () => running?.idle() ?? Promise.resolve(),
+    send: createDiscordSender(() => running?.client.rest),
   };
 }
 

@@ -28,7 +28,7 @@ export class FakeDiscord {
     this.applicationId = options.applicationId ?? '775799577604522054';
     this.guilds = options.guilds ?? [{ id: '41771983423143937', channelId: '1166438023365812244', ownerId: '80351110224678999' }];
     this.state = {
-      token: this.token, gatewayUrl: () => this.wsUrl, messages: new Map(), commands: new Map(), replies: new Map(), posted: new Map(),
+      token: this.token, gatewayUrl: () => this.wsUrl, messages: new Map(), commands: new Map(), replies: new Map(), posted: new Map(), dms: new Map(),
       nextId: () => String(this.ids++),
     };
     const routes = createRestRoutes(this.state);

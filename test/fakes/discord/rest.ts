@@ -13,6 +13,8 @@ export type FakeRestState = {
   commands: Map<string, unknown[]>;
   /** Interaction responses by interaction token: the callback, then any edit of the original reply. */
   replies: Map<string, unknown[]>;
+  /** DM channel ids by recipient user id. */
+  dms: Map<string, string>;
   /** Messages the bot posted, by channel id. */
   posted: Map<string, unknown[]>;
   nextId(): string;
@@ -49,9 +51,12 @@ export function createRestRoutes(state: FakeRestState): Route[] {
       push(state.replies, token!, r.body);
       return { status: 200, body: { id: state.nextId(), channel_id: '0', ...(r.body as object) } };
     } },
-    { method: 'POST', pattern: /^\/users\/@me\/channels$/, handle: (_m, r) => ({
-      status: 200, body: { id: `9${(r.body as { recipient_id: string }).recipient_id}`.slice(0, 19), type: 1, recipients: [{ id: (r.body as { recipient_id: string }).recipient_id }] },
-    }) },
+    { method: 'POST', pattern: /^\/users\/@me\/channels$/, handle: (_m, r) => {
+      const recipient = (r.body as { recipient_id: string }).recipient_id;
+      const id = state.dms.get(recipient) ?? state.nextId();
+      state.dms.set(recipient, id);
+      return { status: 200, body: { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'someone', discriminator: '0', avatar: null }] } };
+    } },
     { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, handle: ([c], r) => {
       const message = { id: state.nextId(), channel_id: c, author: { id: '0', bot: true }, ...(r.body as object) };
       push(state.posted, c!, message);
