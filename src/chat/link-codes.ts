@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
 import type { Platform } from '../domain/like-event.js';
+import { claimEscrow } from '../escrow/claim-escrow.js';
 import { resolveOrCreateUser } from '../supporters/resolve-user.js';
 
 /** Long enough to type across apps, short enough to expire before it can be guessed. */
@@ -68,6 +69,8 @@ async function attachIdentity(tx: Tx, platform: Platform, externalId: string, us
   if (identity.user_id === userId) throw new LinkRefusal('already_same');
   if (identity.user_id !== null && !(await isEmptyUser(tx, identity.user_id, identity.id))) throw new LinkRefusal('owned_elsewhere');
   await tx.$executeRawUnsafe(`UPDATE identities SET user_id = $1, claimed_at = coalesce(claimed_at, now()) WHERE id = $2`, userId, identity.id);
+  // A creator identity someone already flattred: its escrow now belongs to this user (money rule 9).
+  if (identity.user_id === null) await claimEscrow(tx, identity.id, userId);
 }
 
 /** A user with no money history and no identity but this one: moving the identity loses nothing. */

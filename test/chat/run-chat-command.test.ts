@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChatCommand, type ChatContext } from '../../src/chat/run-chat-command.js';
 import { recordLikes } from '../../src/ingest/record-likes.js';
+import { ensureAccounts } from '../../src/ledger/accounts.js';
+import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { createLogger } from '../../src/support/logger.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { flattrs, likeEvent } from '../support/world.js';
@@ -165,6 +167,30 @@ describe('runChatCommand', () => {
     const third = /code is ([A-Z0-9]{8})/.exec(await run(person(), 'link'))![1]!;
     expect(await run(busy, `link ${third}`)).toContain('cannot be moved');
     expect(await run(person({ platform: 'discord', userExternalId: `9400${seq}` }), `link ${third}`)).toContain('now linked');
+  });
+
+  it('claims an unclaimed creator identity by code, moving its escrow to the user (money rule 9)', async () => {
+    const slack = person();
+    await run(slack, 'join');
+    const creatorId = `90${seq}55`;
+    const db = database.prisma;
+    const [identity] = await db.$queryRawUnsafe<{ id: number }[]>(
+      `INSERT INTO identities (platform, external_id) VALUES ('discord', $1) RETURNING id`, creatorId);
+    await db.$transaction(async (tx) => {
+      const [external, escrow] = await ensureAccounts(tx, [{ kind: 'external', currency: 'EUR' }, { kind: 'escrow', identityId: identity!.id, currency: 'EUR' }]);
+      await postTransfer(tx, { kind: 'test', idempotencyKey: `chat-escrow-${creatorId}`, entries: [
+        { accountId: external!, currency: 'EUR', amount: -630n },
+        { accountId: escrow!, currency: 'EUR', amount: 630n, payerUserId: null },
+      ] });
+    });
+    const code = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
+    expect(await run(person({ platform: 'discord', userExternalId: creatorId }), `link ${code}`)).toContain('now linked');
+    const balances = await db.$queryRawUnsafe<{ kind: string; balance: bigint }[]>(
+      `SELECT a.kind, sum(e.amount)::int8 AS balance FROM accounts a JOIN entries e ON e.account_id = a.id
+        WHERE (a.kind = 'escrow' AND a.identity_id = $1) OR (a.kind = 'creator' AND a.user_id = (SELECT user_id FROM identities WHERE id = $1))
+        GROUP BY a.kind ORDER BY a.kind`, identity!.id);
+    expect(balances).toEqual([{ kind: 'creator', balance: 630n }, { kind: 'escrow', balance: 0n }]);
+    expect(await run(slack, 'status')).toContain('Accounts: discord, slack.');
   });
 
   it('lets only community admins choose the payout notice channel', async () => {
