@@ -14,6 +14,12 @@ export const LEDGER_CHECKS: readonly LedgerCheck[] = [
             FROM entries GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1`,
   },
   {
+    invariant: 'every entry belongs to an existing transfer and account',
+    sql: `SELECT 'entry ' || e.id || ' names ' || CASE WHEN t.id IS NULL THEN 'missing transfer ' || e.transfer_id ELSE 'missing account ' || e.account_id END AS detail
+            FROM entries e LEFT JOIN transfers t ON t.id = e.transfer_id LEFT JOIN accounts a ON a.id = e.account_id
+           WHERE t.id IS NULL OR a.id IS NULL LIMIT 1`,
+  },
+  {
     invariant: 'every entry is in its account currency',
     sql: `SELECT 'entry ' || e.id || ' is ' || e.currency || ' on a ' || a.currency || ' account' AS detail
             FROM entries e JOIN accounts a ON a.id = e.account_id WHERE e.currency <> a.currency LIMIT 1`,

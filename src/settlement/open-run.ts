@@ -47,6 +47,26 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
          FROM everyone e JOIN users u ON u.id = e.supporter_id LEFT JOIN supporter_settings s ON s.user_id = e.supporter_id`,
       period, settings.batchSize, settings.policy,
     );
+    // Every account the run will credit, made now in one statement rather than batch by
+    // batch, then analyzed so the batches' index probes are planned on true numbers.
+    await tx.$executeRawUnsafe(
+      `INSERT INTO accounts (kind, user_id, identity_id, currency)
+       SELECT kind, user_id, identity_id, currency FROM (
+         SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind, i.user_id,
+                CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, s.currency
+           FROM settlement_supporters s
+           JOIN flattrs f ON f.period = s.period AND f.supporter_id = s.supporter_id AND f.status = 'active'
+           JOIN identities i ON i.id = f.recipient_identity_id
+          WHERE s.period = $1
+         UNION
+         SELECT k, NULL::int, NULL::int, c.currency FROM (SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1) c
+          CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
+       ) wanted
+       ORDER BY kind, user_id, identity_id, currency
+       ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`,
+      period,
+    );
+    await tx.$executeRawUnsafe(`ANALYZE accounts`);
     const [row] = await tx.$queryRawUnsafe<RunRow[]>(
       `UPDATE settlement_runs r SET stage = 'snapshot',
               batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)

@@ -16,14 +16,21 @@ export type SettleHooks = {
  * parent job with one child per batch; this sequential form is what tests,
  * the bench and a single worker use. Safe to call again after any failure.
  */
-export async function runSettlement(db: Db, period: string, settings: SettlementSettings, hooks: SettleHooks = {}, now?: Date): Promise<SettlementRun> {
+export async function runSettlement(
+  db: Db, period: string, settings: SettlementSettings, hooks: SettleHooks = {}, now?: Date, options: { lanes?: number } = {},
+): Promise<SettlementRun> {
   const run = await openRun(db, period, settings, now);
   await hooks.onStage?.('opened', { period: run.period });
   if (run.status === 'settled') return run;
-  for (const batch of await pendingBatches(db, run.period)) {
-    await settleBatch(db, run, batch, { beforeCommit: (b) => hooks.onStage?.('batch-written', { period: run.period, batch: b }) });
-    await hooks.onStage?.('batch-committed', { period: run.period, batch });
-  }
+  const queue = await pendingBatches(db, run.period);
+  // Lanes take batches from one list, each on its own connection: batches are independent.
+  const lane = async () => {
+    for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+      await settleBatch(db, run, batch, { beforeCommit: (b) => hooks.onStage?.('batch-written', { period: run.period, batch: b }) });
+      await hooks.onStage?.('batch-committed', { period: run.period, batch });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 1) }, lane));
   await hooks.onStage?.('batches-done', { period: run.period });
   await finishRun(db, run.period);
   await hooks.onStage?.('finished', { period: run.period });

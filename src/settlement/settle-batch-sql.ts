@@ -6,6 +6,17 @@
  * on random worlds.
  */
 
+/**
+ * An account id by owner, as a scalar subquery: always one probe of the
+ * accounts_owner_key index, whatever the planner believes about row counts
+ * (accounts made earlier in the same transaction have no statistics yet).
+ */
+function account(kind: string, userId: string, identityId: string, currency: string): string {
+  const is = (column: string, value: string) => (value === 'NULL' ? `${column} IS NULL` : `${column} = ${value}`);
+  return `(SELECT a.id FROM accounts a WHERE a.kind = ${kind} AND ${is('a.user_id', userId)}
+             AND ${is('a.identity_id', identityId)} AND a.currency = ${currency})`;
+}
+
 /** The batch's supporters not settled yet. */
 const PENDING = `
   SELECT s.supporter_id, s.currency, s.budget, s.flattrs AS n
@@ -18,27 +29,25 @@ const lockWallets = `
     JOIN accounts a ON a.kind = 'wallet' AND a.user_id = p.supporter_id AND a.identity_id IS NULL AND a.currency = p.currency
    ORDER BY a.id FOR UPDATE OF a`;
 
-const BATCH_FLATTRS = `
-  SELECT f.recipient_identity_id, p.currency FROM (${PENDING}) p
-    JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'`;
-
-const lockUnclaimedRecipients = `
-  SELECT i.id FROM identities i
-   WHERE i.user_id IS NULL AND i.id IN (SELECT recipient_identity_id FROM (${BATCH_FLATTRS}) bf)
-   ORDER BY i.id FOR SHARE`;
-
-/** Creator, escrow, fee and charity accounts the batch credits; sorted so concurrent batches never deadlock. */
-const ensureAccounts = `
-  INSERT INTO accounts (kind, user_id, identity_id, currency)
-  SELECT kind, user_id, identity_id, currency FROM (
-    SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind,
-           i.user_id, CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, bf.currency
-      FROM (${BATCH_FLATTRS}) bf JOIN identities i ON i.id = bf.recipient_identity_id
-    UNION
-    SELECT k, NULL::int, NULL::int, p.currency FROM (${PENDING}) p CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
-  ) wanted
-  ORDER BY kind, user_id, identity_id, currency
-  ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`;
+/**
+ * Locks the batch's unclaimed recipients FOR SHARE (fencing claimEscrow) and
+ * makes any account the run's opening did not (an identity claimed since),
+ * sorted so concurrent batches never deadlock on the unique index.
+ */
+const lockRecipientsAndEnsureAccounts = `
+WITH recipients AS MATERIALIZED (
+  SELECT DISTINCT f.recipient_identity_id AS id, p.currency FROM (${PENDING}) p
+    JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'
+),
+locked AS (
+  SELECT i.id FROM identities i WHERE i.user_id IS NULL AND i.id IN (SELECT id FROM recipients) ORDER BY i.id FOR SHARE
+)
+INSERT INTO accounts (kind, user_id, identity_id, currency)
+SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END, i.user_id, CASE WHEN i.user_id IS NULL THEN i.id END, r.currency
+  FROM recipients r JOIN identities i ON i.id = r.id
+ WHERE (SELECT count(*) FROM locked) >= 0 -- reading "locked" to its end is what takes the locks
+ ORDER BY 1, 2, 3, 4
+ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`;
 
 /**
  * Rules 5–8 for every pending supporter of the batch in one statement:
@@ -46,14 +55,14 @@ const ensureAccounts = `
  * supporter (ids drawn up front so entries can name them), the per-flattr
  * shares, and the entries (wallet −A, fees +F, per recipient +credit to the
  * creator balance or, with the payer, to the identity's escrow; or charity +A).
+ * It returns the count of entries written and the first self-check problem
+ * in what it wrote (an unbalanced transfer, an entry without account, Σ shares ≠ D).
  */
 const settle = `
 WITH pending AS (${PENDING}),
-amounts AS (
-  SELECT p.*, w.id AS wallet_id,
-         greatest(least(p.budget, coalesce((SELECT sum(e.amount) FROM entries e WHERE e.account_id = w.id), 0)), 0)::int8 AS available
-    FROM pending p
-    LEFT JOIN accounts w ON w.kind = 'wallet' AND w.user_id = p.supporter_id AND w.identity_id IS NULL AND w.currency = p.currency
+amounts AS MATERIALIZED (
+  SELECT w.*, greatest(least(w.budget, coalesce((SELECT sum(e.amount) FROM entries e WHERE e.account_id = w.wallet_id), 0)), 0)::int8 AS available
+    FROM (SELECT p.*, ${account("'wallet'", 'p.supporter_id', 'NULL', 'p.currency')} AS wallet_id FROM pending p) w
 ),
 charges AS (
   SELECT a.*,
@@ -72,8 +81,9 @@ tr AS (
   INSERT INTO transfers (id, kind, idempotency_key, period)
   SELECT transfer_id, 'settlement', 'settle:' || $1 || ':' || supporter_id, $1 FROM settled WHERE transfer_id IS NOT NULL
 ),
-ranked AS (
-  SELECT f.id AS flattr_id, f.supporter_id, f.recipient_identity_id, s.transfer_id, s.currency,
+shares AS MATERIALIZED (
+  SELECT f.id AS flattr_id, f.supporter_id, f.recipient_identity_id, s.transfer_id, s.currency, s.charged - s.fee AS distributable,
+         (SELECT i.user_id FROM identities i WHERE i.id = f.recipient_identity_id) AS creator_id,
          (s.charged - s.fee) / s.n
            + CASE WHEN row_number() OVER (PARTITION BY f.supporter_id
                                           ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id)
@@ -81,52 +91,40 @@ ranked AS (
     FROM settled s JOIN flattrs f ON f.period = $1 AND f.supporter_id = s.supporter_id AND f.status = 'active'
    WHERE s.n > 0
 ),
-shares AS (
-  SELECT r.*, i.user_id AS creator_id FROM ranked r JOIN identities i ON i.id = r.recipient_identity_id
-),
 fs AS (
   INSERT INTO flattr_shares (flattr_id, period, supporter_id, amount, escrowed)
   SELECT flattr_id, $1, supporter_id, amount, creator_id IS NULL FROM shares
+),
+house AS MATERIALIZED (
+  SELECT a.id, a.kind, a.currency FROM accounts a WHERE a.kind IN ('fees', 'charity') AND a.user_id IS NULL AND a.identity_id IS NULL
 ),
 credits AS (
   SELECT transfer_id, currency, supporter_id, creator_id, CASE WHEN creator_id IS NULL THEN recipient_identity_id END AS escrow_identity_id,
          sum(amount)::int8 AS amount
     FROM shares WHERE transfer_id IS NOT NULL
    GROUP BY 1, 2, 3, 4, 5 HAVING sum(amount) > 0
+),
+written AS (
+  INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
+  SELECT transfer_id, wallet_id, currency, -charged, NULL::int FROM settled WHERE transfer_id IS NOT NULL
+  UNION ALL
+  SELECT s.transfer_id, h.id, s.currency, CASE WHEN s.n > 0 THEN s.fee ELSE s.charged END, NULL
+    FROM settled s LEFT JOIN house h ON h.currency = s.currency AND h.kind = CASE WHEN s.n > 0 THEN 'fees' ELSE 'charity' END
+   WHERE s.transfer_id IS NOT NULL AND (s.n = 0 OR s.fee > 0)
+  UNION ALL
+  SELECT transfer_id, CASE WHEN creator_id IS NOT NULL THEN ${account("'creator'", 'credits.creator_id', 'NULL', 'credits.currency')}
+                           ELSE ${account("'escrow'", 'NULL', 'credits.escrow_identity_id', 'credits.currency')} END,
+         currency, amount, CASE WHEN creator_id IS NULL THEN supporter_id END
+    FROM credits
+  RETURNING transfer_id, currency, amount, account_id
 )
-INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
-SELECT transfer_id, wallet_id, currency, -charged, NULL::int FROM settled WHERE transfer_id IS NOT NULL
-UNION ALL
-SELECT s.transfer_id, a.id, s.currency, CASE WHEN s.n > 0 THEN s.fee ELSE s.charged END, NULL
-  FROM settled s JOIN accounts a ON a.kind = CASE WHEN s.n > 0 THEN 'fees' ELSE 'charity' END
-   AND a.currency = s.currency AND a.user_id IS NULL AND a.identity_id IS NULL
- WHERE s.transfer_id IS NOT NULL AND (s.n = 0 OR s.fee > 0)
-UNION ALL
-SELECT c.transfer_id, a.id, c.currency, c.amount, NULL
-  FROM credits c JOIN accounts a ON a.kind = 'creator' AND a.user_id = c.creator_id AND a.identity_id IS NULL AND a.currency = c.currency
- WHERE c.creator_id IS NOT NULL
-UNION ALL
-SELECT c.transfer_id, a.id, c.currency, c.amount, c.supporter_id
-  FROM credits c JOIN accounts a ON a.kind = 'escrow' AND a.identity_id = c.escrow_identity_id AND a.user_id IS NULL AND a.currency = c.currency
- WHERE c.creator_id IS NULL`;
+SELECT (SELECT count(*)::int FROM written) AS entries,
+       coalesce(
+         (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM written
+           GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1),
+         (SELECT 'an entry of transfer ' || transfer_id || ' has no account' FROM written WHERE account_id IS NULL LIMIT 1),
+         (SELECT 'shares of supporter ' || supporter_id || ' sum to ' || sum(amount) || ', not ' || min(distributable) FROM shares
+           GROUP BY supporter_id HAVING sum(amount) <> min(distributable) LIMIT 1)
+       ) AS problem`;
 
-/** First problem in what the batch just wrote, if any: unbalanced transfer, overdrawn wallet, shares ≠ D. */
-const selfCheck = `
-WITH mine AS (
-  SELECT x.* FROM supporter_settlements x JOIN settlement_supporters s ON s.period = x.period AND s.supporter_id = x.supporter_id
-   WHERE x.period = $1 AND s.batch = $2
-)
-SELECT 'transfer ' || e.transfer_id || ' sums to ' || sum(e.amount) || ' ' || e.currency AS problem
-  FROM entries e JOIN mine m ON m.transfer_id = e.transfer_id GROUP BY e.transfer_id, e.currency HAVING sum(e.amount) <> 0
-UNION ALL
-SELECT 'wallet of supporter ' || m.supporter_id || ' is below zero'
-  FROM mine m JOIN accounts a ON a.kind = 'wallet' AND a.user_id = m.supporter_id AND a.identity_id IS NULL AND a.currency = m.currency
- WHERE m.charged > 0 AND (SELECT sum(amount) FROM entries WHERE account_id = a.id) < 0
-UNION ALL
-SELECT 'shares of supporter ' || m.supporter_id || ' do not add up to charged - fee'
-  FROM mine m WHERE m.flattrs > 0
-   AND m.charged - m.fee <> coalesce((SELECT sum(fs.amount) FROM flattrs f JOIN flattr_shares fs ON fs.flattr_id = f.id
-                                       WHERE f.period = $1 AND f.supporter_id = m.supporter_id AND f.status = 'active'), -1)
-LIMIT 1`;
-
-export const SETTLE_BATCH_SQL = { lockWallets, lockUnclaimedRecipients, ensureAccounts, settle, selfCheck } as const;
+export const SETTLE_BATCH_SQL = { lockWallets, lockRecipientsAndEnsureAccounts, settle } as const;

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { LOCK_CLASS } from '../db/locks.js';
 import { SettlementInvariantError } from './errors.js';
 import type { SettlementRun } from './open-run.js';
@@ -10,9 +10,10 @@ export type BatchHooks = {
 };
 
 /**
- * Settles one batch of a run in one transaction of five set-based
+ * Settles one batch of a run in one transaction of four set-based
  * statements: whatever the batch holds (one supporter or thousands), the
- * round trips are the same.
+ * round trips are the same. The last statement also checks what it wrote
+ * (balanced transfers, Σ shares = D) and a problem rolls the batch back.
  *
  * Exactly once per (supporter, period): the batch's advisory lock serializes
  * two workers on the same batch, and only supporters without a
@@ -26,19 +27,12 @@ export async function settleBatch(db: Db, run: SettlementRun, batch: number, hoo
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_CLASS.settlePeriod}, hashtext($1))`, `${run.period}/${batch}`);
     await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockWallets, run.period, batch);
-    await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockUnclaimedRecipients, run.period, batch);
-    await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.ensureAccounts, run.period, batch);
-    const entries = await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.settle, run.period, batch, run.feeBps, run.policy);
-    if (entries > 0) await selfCheck(tx, run.period, batch);
+    await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockRecipientsAndEnsureAccounts, run.period, batch);
+    const [result] = await tx.$queryRawUnsafe<{ entries: number; problem: string | null }[]>(SETTLE_BATCH_SQL.settle, run.period, batch, run.feeBps, run.policy);
+    if (result!.problem) throw new SettlementInvariantError('batch self-check', `${run.period} batch ${batch}: ${result!.problem}`);
     await hooks.beforeCommit?.(batch);
-    return { entries };
+    return { entries: result!.entries };
   }, { timeout: 10 * 60_000, maxWait: 60_000 });
-}
-
-/** Rule 10, for what this batch wrote: a broken invariant rolls the batch back instead of committing it. */
-async function selfCheck(tx: Tx, period: string, batch: number): Promise<void> {
-  const [broken] = await tx.$queryRawUnsafe<{ problem: string }[]>(SETTLE_BATCH_SQL.selfCheck, period, batch);
-  if (broken) throw new SettlementInvariantError('batch self-check', `${period} batch ${batch}: ${broken.problem}`);
 }
 
 /** Batches of a run that still have a supporter to settle, in order. */
