@@ -1,35 +1,32 @@
 import { webApi, type Authorize, type AuthorizeResult } from '@slack/bolt';
-import type { Db } from '../../src/db/database.js';
-import type { TokenCipher } from '../../src/support/token-cipher.js';
-import { loadBotToken, SlackInstallError } from './installation-store.js';
 
-type BotIds = { botUserId?: string; botId?: string };
+export type BotIds = { botUserId?: string; botId?: string };
 
 /**
- * Bolt's authorize for both set-ups: the single SLACK_BOT_TOKEN, or the
- * workspace's token from an OAuth install. The bot's own user id (auth.test)
- * is cached per token so its reactions can be told apart from people's.
+ * The bot's own user and bot ids for a token (auth.test), cached per token, so
+ * its own reactions can be told apart from people's. A failed lookup is
+ * retried on the next event rather than cached.
  */
-export function createAuthorize(deps: {
-  db: Db; cipher: TokenCipher; botToken?: string; clientOptions: webApi.WebClientOptions; onMissing(team: string | undefined): void;
-}): Authorize<boolean> {
+export function createBotIds(clientOptions: webApi.WebClientOptions): (token: string) => Promise<BotIds> {
   const ids = new Map<string, Promise<BotIds>>();
-  const botIds = (token: string) => {
+  return (token) => {
     const cached = ids.get(token);
     if (cached) return cached;
-    const found: Promise<BotIds> = new webApi.WebClient(token, deps.clientOptions).auth.test()
+    const found: Promise<BotIds> = new webApi.WebClient(token, clientOptions).auth.test()
       .then((r: webApi.AuthTestResponse) => ({ botUserId: r.user_id, botId: r.bot_id }));
-    // A failed lookup is retried on the next event rather than cached.
     found.catch(() => ids.delete(token));
     ids.set(token, found);
     return found;
   };
+}
+
+/**
+ * Bolt's authorize for the single-workspace set-up (SLACK_BOT_TOKEN); OAuth
+ * installs authorize through Bolt's installer and the installation store.
+ * Unlike Bolt's own single-token mode, nothing is called at construction.
+ */
+export function createSingleAuthorize(deps: { botToken: string; botIds(token: string): Promise<BotIds> }): Authorize<boolean> {
   return async (source): Promise<AuthorizeResult> => {
-    const token = deps.botToken ?? (source.teamId ? await loadBotToken(deps.db, deps.cipher, source.teamId) : undefined);
-    if (!token) {
-      deps.onMissing(source.teamId);
-      throw new SlackInstallError(`no installation for team ${source.teamId ?? '(none)'}: install the app with /slack/install`);
-    }
-    return { botToken: token, teamId: source.teamId, ...(await botIds(token)) };
+    return { botToken: deps.botToken, teamId: source.teamId, ...(await deps.botIds(deps.botToken)) };
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { AdapterContext, PlatformAdapter } from '../../src/adapters/port.js';
-import { createInstallationStore, loadBotToken } from './installation-store.js';
+import { loadBotToken } from './installation-store.js';
 import { createSlackSender, type SlackNotice } from './send.js';
 import { createSlackApp } from './slack-app.js';
 import { mountSlackRoutes } from './slack-http.js';
@@ -32,7 +32,6 @@ export function createSlackAdapter(config: SlackConfig, ctx: AdapterContext): Sl
           clientId: config.clientId, clientSecret: config.clientSecret,
           // Shared by every hub process (the install may start on one and return to another), and secret.
           stateSecret: createHash('sha256').update(`flattr-slack-oauth-state:${config.clientSecret}`).digest('hex'),
-          installationStore: createInstallationStore(ctx.db, ctx.cipher),
         } : undefined,
       });
       if (!mounted && ctx.http) {

@@ -1,13 +1,17 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Db } from '../../src/db/database.js';
 import type { TokenCipher } from '../../src/support/token-cipher.js';
+import type { BotIds } from './authorize.js';
 
 /**
  * OAuth v2 installs (https://docs.slack.dev/authentication/installing-with-oauth),
  * one row per workspace in `communities`, the bot token encrypted at rest.
  * Enterprise-wide installs are not supported: the hub keys everything by team.
  */
-export function createInstallationStore(db: Db, cipher: TokenCipher): InstallationStore {
+export function createInstallationStore(deps: {
+  db: Db; cipher: TokenCipher; botIds(token: string): Promise<BotIds>; onMissing(team: string | undefined): void;
+}): InstallationStore {
+  const { db, cipher } = deps;
   return {
     async storeInstallation(installation: Installation) {
       const team = installation.team?.id;
@@ -21,8 +25,15 @@ export function createInstallationStore(db: Db, cipher: TokenCipher): Installati
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const token = query.teamId ? await loadBotToken(db, cipher, query.teamId) : undefined;
-      if (!token) throw new SlackInstallError(`no installation for team ${query.teamId ?? '(none)'}`);
-      return { team: { id: query.teamId! }, enterprise: undefined, user: { id: '', token: undefined, scopes: undefined }, bot: { token, scopes: [], id: '', userId: '' } } as Installation;
+      if (!token) {
+        deps.onMissing(query.teamId);
+        throw new SlackInstallError(`no installation for team ${query.teamId ?? '(none)'}: install the app with /slack/install`);
+      }
+      const ids = await deps.botIds(token);
+      return {
+        team: { id: query.teamId! }, enterprise: undefined, user: { id: '', token: undefined, scopes: undefined },
+        bot: { token, scopes: [], id: ids.botId ?? '', userId: ids.botUserId ?? '' },
+      } as Installation;
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
       if (query.teamId) await db.$executeRawUnsafe(`UPDATE communities SET bot_token = NULL WHERE platform = 'slack' AND external_id = $1`, query.teamId);

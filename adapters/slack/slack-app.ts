@@ -1,8 +1,9 @@
-import { App, HTTPReceiver, type InstallationStore, type webApi } from '@slack/bolt';
+import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, type ReceiverProcessEventErrorHandlerArgs, type webApi } from '@slack/bolt';
 import { chatLocale } from '../../src/chat/chat-types.js';
 import { runChatCommand } from '../../src/chat/run-chat-command.js';
 import type { AdapterContext } from '../../src/adapters/port.js';
-import { createAuthorize } from './authorize.js';
+import { createBotIds, createSingleAuthorize } from './authorize.js';
+import { createInstallationStore } from './installation-store.js';
 import { boltLogger } from './bolt-logger.js';
 import { normalizeSlackEvent } from './normalize.js';
 import { eventCallbackSchema, slashCommandSchema } from './schema.js';
@@ -11,7 +12,7 @@ import { createUserInfo, type SlackUserInfo } from './user-info.js';
 export type SlackAppOptions = {
   signingSecret: string;
   botToken?: string;
-  oauth?: { clientId: string; clientSecret: string; stateSecret: string; installationStore: InstallationStore };
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
   clientOptions: webApi.WebClientOptions;
 };
 
@@ -27,6 +28,8 @@ export const SLACK_SCOPES = ['reactions:read', 'commands', 'chat:write', 'users:
 export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): { app: App; receiver: HTTPReceiver } {
   const logger = boltLogger(ctx.logger);
   const { oauth } = options;
+  const botIds = createBotIds(options.clientOptions);
+  const onMissing = (team: string | undefined) => ctx.ignore('slack', 'not_installed', { team });
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
     endpoints: ['/slack/events'],
@@ -34,18 +37,17 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
     signatureVerification: false,
     processBeforeResponse: true,
     logger,
+    processEventErrorHandler: acknowledgeUninstalled,
     ...(oauth && {
       clientId: oauth.clientId, clientSecret: oauth.clientSecret, stateSecret: oauth.stateSecret,
-      scopes: SLACK_SCOPES, installationStore: oauth.installationStore, redirectUri: `${ctx.publicUrl.replace(/\/$/, '')}/slack/oauth_redirect`,
+      scopes: SLACK_SCOPES, installationStore: createInstallationStore({ db: ctx.db, cipher: ctx.cipher, botIds, onMissing }), redirectUri: `${ctx.publicUrl.replace(/\/$/, '')}/slack/oauth_redirect`,
       installerOptions: { directInstall: true, clientOptions: options.clientOptions, installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect' },
     }),
   });
   const app = new App({
     receiver, logger, clientOptions: options.clientOptions, ignoreSelf: false, convoStore: false,
-    authorize: createAuthorize({
-      db: ctx.db, cipher: ctx.cipher, botToken: options.botToken, clientOptions: options.clientOptions,
-      onMissing: (team) => ctx.ignore('slack', 'not_installed', { team }),
-    }),
+    // OAuth installs authorize through the receiver's installer (the installation store).
+    ...(options.botToken && { authorize: createSingleAuthorize({ botToken: options.botToken, botIds }) }),
   });
   const userInfo = createUserInfo(ctx.now);
 
@@ -99,4 +101,18 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
   }
 
   return { app, receiver };
+}
+
+/**
+ * An event from a workspace without an installation is acknowledged (and was
+ * counted as not_installed): Bolt's default 401 would only make Slack retry
+ * it. Other failures keep Bolt's 500, so Slack redelivers them.
+ */
+async function acknowledgeUninstalled(args: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> {
+  if ((args.error as { code?: string }).code === ErrorCode.AuthorizationError && !args.response.headersSent) {
+    args.response.writeHead(200);
+    args.response.end();
+    return true;
+  }
+  return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
 }

@@ -187,7 +187,12 @@ export async function drainHub(hub: Hub, db: Db): Promise<DrainResult> {
   await waitFor(async () => {
     const counts = await likes.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).every((c) => c === 0);
-  }, 'the likes queue to drain');
+  }, 'the likes queue to drain').catch(async (error: Error) => {
+    // Name why: a retried job's last failure is the usual culprit.
+    const counts = await likes.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+    const reasons = (await likes.getJobs(['delayed', 'failed'], 0, 3)).map((j) => j.failedReason).filter(Boolean);
+    throw new Error(`${error.message}: ${JSON.stringify(counts)} ${reasons.join('; ')}`);
+  });
   const ignored: Record<string, number> = {};
   for (const v of (await hub.runtime.metrics.adapterIgnored.get()).values) {
     const reason = String(v.labels.reason);
