@@ -25,7 +25,7 @@ type Running = { client: Client; started: Promise<void>; idle(): Promise<void> }
  * ephemerally. start() resolves when the gateway is ready and the command is
  * registered; start and stop are idempotent.
  */
-export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext, options: { readyTimeoutMs?: number } = {}): DiscordAdapter {
+export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext, options: { readyTimeoutMs?: number; deferAfterMs?: number } = {}): DiscordAdapter {
   const logger = ctx.logger.child({ adapter: 'discord' });
   let running: Running | undefined;
 
@@ -34,7 +34,7 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
     const index = new ReactionIndex();
     const reactions = createReactionListener({ ctx: { ...ctx, logger }, selfId: () => client.user?.id, lookupAuthor: createAuthorLookup(client.rest, index), index });
     onRawDispatch(client, reactions.onDispatch);
-    const onInteraction = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger }, ignore: ctx.ignore });
+    const onInteraction = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger }, ignore: ctx.ignore, deferAfterMs: options.deferAfterMs });
     client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
     const scope = config.commandScope ?? 'global';
     client.on(Events.GuildCreate, (guild) => {

@@ -14,7 +14,7 @@ const MAX_CONTENT = 2_000;
  * (flags 64) through the interaction callback. Community admins are members
  * with Manage Server, the permission Discord itself asks for server settings.
  */
-export function createInteractionHandler(deps: { chat: ChatDeps; ignore: AdapterContext['ignore'] }) {
+export function createInteractionHandler(deps: { chat: ChatDeps; ignore: AdapterContext['ignore']; deferAfterMs?: number }) {
   return async (interaction: Interaction): Promise<void> => {
     if (!interaction.isChatInputCommand() || interaction.commandName !== 'flattr') {
       return deps.ignore('discord', 'unknown-interaction', { type: interaction.type, id: interaction.id });
@@ -30,7 +30,10 @@ export function createInteractionHandler(deps: { chat: ChatDeps; ignore: Adapter
       isCommunityAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
       locale: chatLocale(interaction.locale),
     }, line);
-    const quick = await Promise.race([reply, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), DEFER_AFTER_MS).unref())]);
+    const deferAfter = deps.deferAfterMs ?? DEFER_AFTER_MS;
+    // 0: always defer (the reply then never races Discord's 3-second limit).
+    const quick = deferAfter === 0 ? undefined
+      : await Promise.race([reply, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deferAfter).unref())]);
     try {
       if (quick) {
         await interaction.reply({ content: fit(quick.text), flags: MessageFlags.Ephemeral });

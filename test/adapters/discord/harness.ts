@@ -1,4 +1,5 @@
 import type { AdapterContext } from '../../../src/adapters/port.js';
+import type { Db } from '../../../src/db/database.js';
 import type { LikeEvent } from '../../../src/domain/like-event.js';
 import { createLogger } from '../../../src/support/logger.js';
 import { createMetrics } from '../../../src/support/metrics.js';
@@ -9,15 +10,15 @@ export type Recorded = { events: LikeEvent[]; ignored: { reason: string; details
 
 /**
  * The real Discord adapter on a fake Discord, with a context that records
- * what it emits and ignores (no queue, no database: reactions need neither).
+ * what it emits and ignores (no queue; a database only for commands).
  */
-export async function startDiscordHarness(options: { now?: () => Date; commandScope?: 'global' | 'guild' } = {}) {
+export async function startDiscordHarness(options: { now?: () => Date; commandScope?: 'global' | 'guild'; db?: Db; deferAfterMs?: number } = {}) {
   const fake = await FakeDiscord.start({ heartbeatInterval: 250 });
   const recorded: Recorded = { events: [], ignored: [] };
   const ctx: AdapterContext = {
     emitLike: async (event) => void recorded.events.push(event),
     ignore: (_platform, reason, details) => void recorded.ignored.push({ reason, details }),
-    db: undefined as never,
+    db: options.db ?? (undefined as never),
     cipher: undefined as never,
     logger: createLogger('silent'),
     metrics: createMetrics(),
@@ -25,7 +26,7 @@ export async function startDiscordHarness(options: { now?: () => Date; commandSc
     now: options.now ?? (() => new Date()),
   };
   const adapter: DiscordAdapter = createDiscordAdapter(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, commandScope: options.commandScope }, ctx, { readyTimeoutMs: 10_000 },
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, commandScope: options.commandScope }, ctx, { readyTimeoutMs: 10_000, deferAfterMs: options.deferAfterMs },
   );
   return {
     fake, adapter, recorded,

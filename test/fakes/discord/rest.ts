@@ -71,7 +71,7 @@ export async function handleRest(routes: Route[], log: RecordedRequest[], token:
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  const path = url.pathname.replace(/^\/api\/v10/, '');
+  const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
   const request: RecordedRequest = {
     method: req.method ?? 'GET', path, query: url.searchParams,
     body: text && req.headers['content-type']?.includes('json') ? JSON.parse(text) : text || undefined,
