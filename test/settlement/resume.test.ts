@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/domain/errors.js';
+import { recordLikes } from '../../src/ingest/record-likes.js';
+import { verifyLedger } from '../../src/ledger/verify-ledger.js';
+import { PeriodNotEndedError } from '../../src/settlement/errors.js';
+import { openRun } from '../../src/settlement/open-run.js';
+import { runSettlement, type SettleStage } from '../../src/settlement/run-settlement.js';
+import { settleBatch } from '../../src/settlement/settle-batch.js';
+import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { likeEvent } from '../support/world.js';
+import { buildWorld, ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from './support/settle-world.js';
+
+/** 13 supporters (three currencies, empty wallets, no flattrs, revoked ones), claimed and unclaimed recipients. */
+const SPEC: WorldSpec = {
+  recipients: [{ claimed: true }, { claimed: false }, { claimed: false }, { claimed: true }],
+  supporters: Array.from({ length: 13 }, (_, i) => ({
+    currency: ['EUR', 'USD', 'JPY'][i % 3]!,
+    budget: BigInt(100 + i * 337),
+    wallet: i % 5 === 4 ? 0n : BigInt(50 + i * 401),
+    flattrs: Array.from({ length: i % 6 }, (_, j) => ({ recipient: i + j, active: (i + j) % 7 !== 3 })),
+  })),
+};
+
+class Crash extends Error {}
+
+describe('settlement runs: resume, crash at every stage, concurrency, refusals', () => {
+  let database: TestDatabase;
+  let clean: Awaited<ReturnType<typeof ledgerFingerprint>>;
+  const db = () => database.prisma;
+  const fresh = async () => {
+    await db().$executeRawUnsafe(RESET_SQL);
+    await buildWorld(db(), SPEC);
+  };
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    await fresh();
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    clean = await ledgerFingerprint(db());
+  });
+  afterAll(async () => { await database?.drop(); });
+  beforeEach(fresh);
+
+  it('the clean run settles someone in every currency and moves money to creators, escrow, fees and charity', () => {
+    const kinds = new Set((clean.balances as { kind: string }[]).map((b) => b.kind));
+    expect([...kinds].sort()).toEqual(['charity', 'creator', 'escrow', 'external', 'fees', 'wallet']);
+    expect((clean.settlements as unknown[]).length).toBeGreaterThan(8);
+  });
+
+  const crashPoints: [SettleStage, number][] = [
+    ['opened', 1], ['batch-written', 1], ['batch-written', 3], ['batch-committed', 1], ['batch-committed', 4], ['batches-done', 1], ['finished', 1],
+  ];
+  it.each(crashPoints)('crashing at %s (occurrence %i) and running again gives the clean ledger, with no double credit', async (stage, nth) => {
+    let seen = 0;
+    const crashing = { onStage: (s: SettleStage) => { if (s === stage && ++seen === nth) throw new Crash(`crash at ${s}`); } };
+    await expect(runSettlement(db(), PERIOD, settings({ policy: 'charity' }), crashing, NOW)).rejects.toBeInstanceOf(Crash);
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+    // And once more: a settled period is left alone.
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+    expect(await verifyLedger(db())).toMatchObject({ ok: true });
+  });
+
+  it('resumes with the fee and policy the run was opened with, not the ones of the second call', async () => {
+    await expect(runSettlement(db(), PERIOD, settings({ policy: 'charity' }), { onStage: (s) => { if (s === 'batch-committed') throw new Crash(); } }, NOW)).rejects.toThrow();
+    await runSettlement(db(), PERIOD, settings({ policy: 'keep', feeBps: 0 }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+
+  it('gives the same ledger whatever the batch size or the number of lanes', async () => {
+    for (const [batchSize, lanes] of [[1, 1], [5, 3], [100, 1]] as const) {
+      await fresh();
+      await runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize }), {}, NOW, { lanes });
+      expect(await ledgerFingerprint(db())).toEqual(clean);
+    }
+  });
+
+  it('two workers settling the same period at once produce one settlement', async () => {
+    await Promise.all([
+      runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize: 2 }), {}, NOW, { lanes: 2 }),
+      runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize: 2 }), {}, NOW, { lanes: 2 }),
+    ]);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+
+  it('the same batch settled twice at once writes it once', async () => {
+    const run = await openRun(db(), PERIOD, settings({ policy: 'charity', batchSize: 100 }), NOW);
+    const results = await Promise.all([settleBatch(db(), run, 0), settleBatch(db(), run, 0)]);
+    expect(results.map((r) => r.entries).sort((a, b) => a - b)[0]).toBe(0);
+    await runSettlement(db(), PERIOD, settings(), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+
+  it('refuses a period that has not ended (plus grace) or is malformed, and writes nothing', async () => {
+    const justAfterEnd = new Date('2026-11-01T00:30:00Z');
+    await expect(runSettlement(db(), PERIOD, settings(), {}, justAfterEnd)).rejects.toBeInstanceOf(PeriodNotEndedError);
+    await expect(runSettlement(db(), PERIOD, settings(), {}, justAfterEnd)).rejects.toThrow(/2026-11-01T01:00:00.000Z/);
+    await expect(runSettlement(db(), '2026-13', settings(), {}, NOW)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(runSettlement(db(), '26-10', settings(), {}, NOW)).rejects.toThrow(/YYYY-MM/);
+    const [counts] = await db().$queryRawUnsafe<{ runs: number; settled: number }[]>(
+      `SELECT (SELECT count(*)::int FROM settlement_runs) AS runs, (SELECT count(*)::int FROM supporter_settlements) AS settled`);
+    expect(counts).toEqual({ runs: 0, settled: 0 });
+  });
+
+  it('a like arriving for a settled period counts in the oldest open period and changes nothing settled', async () => {
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    await db().$executeRawUnsafe(`UPDATE supporter_settings SET platforms = '{slack}', trigger_reactions = '{}'`);
+    const outcomes = await recordLikes(db(), [likeEvent({ liker: 'T1:S1', author: 'T1:R0', item: 'T1:C9:late', occurredAt: '2026-10-30T10:00:00Z' })], { timeZone: 'UTC' });
+    expect(outcomes).toEqual([{ kind: 'accepted' }]);
+    const [row] = await db().$queryRawUnsafe<{ period: string }[]>(`SELECT trim(period) AS period FROM flattrs WHERE item = 'T1:C9:late'`);
+    expect(row!.period).toBe('2026-11');
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+});
