@@ -44,15 +44,17 @@ export async function redeemLinkCode(db: Db, platform: Platform, externalId: str
       return 'linked';
     });
   } catch (error) {
-    if (error instanceof LinkRefusal) return error.outcome;
+    if (error instanceof LinkRefusedError) return error.outcome;
     throw error;
   }
 }
 
-class LinkRefusal extends Error {
+/** Thrown inside the transaction so a refusal rolls back and leaves the code unspent. */
+class LinkRefusedError extends Error {
   readonly code = 'LINK_REFUSED';
   constructor(readonly outcome: LinkOutcome) {
-    super(outcome);
+    super(`link refused: ${outcome}`);
+    this.name = 'LinkRefusedError';
   }
 }
 
@@ -66,8 +68,8 @@ async function attachIdentity(tx: Tx, platform: Platform, externalId: string, us
     );
     return;
   }
-  if (identity.user_id === userId) throw new LinkRefusal('already_same');
-  if (identity.user_id !== null && !(await isEmptyUser(tx, identity.user_id, identity.id))) throw new LinkRefusal('owned_elsewhere');
+  if (identity.user_id === userId) throw new LinkRefusedError('already_same');
+  if (identity.user_id !== null && !(await isEmptyUser(tx, identity.user_id, identity.id))) throw new LinkRefusedError('owned_elsewhere');
   await tx.$executeRawUnsafe(`UPDATE identities SET user_id = $1, claimed_at = coalesce(claimed_at, now()) WHERE id = $2`, userId, identity.id);
   // A creator identity someone already flattred: its escrow now belongs to this user (money rule 9).
   if (identity.user_id === null) await claimEscrow(tx, identity.id, userId);

@@ -21,10 +21,11 @@ export type { ChatContext, ChatDeps, ChatReply } from './chat-types.js';
  */
 export async function runChatCommand(deps: ChatDeps, ctx: ChatContext, text: string): Promise<ChatReply> {
   const command = parseChatCommand(text);
-  const user = await findChatUser(deps.db, ctx.platform, ctx.userExternalId).catch(() => undefined);
-  const locale: ChatLocale = ctx.locale ?? user?.locale ?? 'en';
-  const m = MESSAGES[locale];
+  let m = MESSAGES[ctx.locale ?? 'en'];
   try {
+    const user = await findChatUser(deps.db, ctx.platform, ctx.userExternalId);
+    const locale: ChatLocale = ctx.locale ?? user?.locale ?? 'en';
+    m = MESSAGES[locale];
     return { text: await dispatch(command, { deps, ctx, user, m, locale }) };
   } catch (error) {
     if (error instanceof InvalidInputError) return { text: explain(error, command, m) };

@@ -4,7 +4,7 @@ import { recordLikes } from '../../src/ingest/record-likes.js';
 import { ensureAccounts } from '../../src/ledger/accounts.js';
 import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { createLogger } from '../../src/support/logger.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { createPgliteDatabase, createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { flattrs, likeEvent } from '../support/world.js';
 
 /** The `/flattr` use cases against a real PostgreSQL; each test uses its own people. */
@@ -191,6 +191,16 @@ describe('runChatCommand', () => {
         GROUP BY a.kind ORDER BY a.kind`, identity!.id);
     expect(balances).toEqual([{ kind: 'creator', balance: 630n }, { kind: 'escrow', balance: 0n }]);
     expect(await run(slack, 'status')).toContain('Accounts: discord, slack.');
+  });
+
+  it('answers politely, in the platform locale, when the database fails, and logs it', async () => {
+    const broken = await createPgliteDatabase();
+    await broken.drop();
+    const logged: unknown[] = [];
+    const logger = Object.assign(createLogger('silent'), { error: (...args: unknown[]) => void logged.push(args) });
+    const reply = await runChatCommand({ db: broken.prisma, now: () => clock, logger }, person({ locale: 'fr' }), 'budget 35');
+    expect(reply.text).toContain('Un problème est survenu');
+    expect(logged).toHaveLength(1);
   });
 
   it('lets only community admins choose the payout notice channel', async () => {

@@ -144,4 +144,15 @@ describe('Slack end to end', () => {
       { method: 'chat.postMessage', token: `xoxb-${s.team}-fake`, channel: dm.channel, users: undefined },
     ]);
   });
+
+  it('answers 503 while the adapter is stopped, so Slack retries, and serves again once restarted', async () => {
+    const d = s.envelope({ user: 'alice', author: 'frank', message: 'm6', emoji: 'star' });
+    await s.adapter().stop();
+    await s.adapter().stop();
+    expect((await s.post(d.envelope)).status).toBe(503);
+    await s.adapter().start();
+    await s.adapter().start();
+    expect((await s.post(d.envelope, { retryNum: 1 })).status).toBe(200);
+    expect((await s.drain()).active).toContain(d.item);
+  });
 });
