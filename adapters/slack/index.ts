@@ -34,7 +34,9 @@ export function createSlackAdapter(config: SlackConfig, ctx: AdapterContext): Sl
           stateSecret: createHash('sha256').update(`flattr-slack-oauth-state:${config.clientSecret}`).digest('hex'),
         } : undefined,
       });
-      if (!mounted && ctx.http) {
+      if (!ctx.http) {
+        ctx.logger.warn('slack: no HTTP server in this process (worker role?), so no Slack events are received here');
+      } else if (!mounted) {
         mountSlackRoutes(ctx.http, {
           signingSecret: config.signingSecret, now: ctx.now, logger: ctx.logger, receiver: () => running?.receiver,
           ignoreUnknown: (details) => ctx.ignore('slack', 'unknown_payload', details),

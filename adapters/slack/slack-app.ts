@@ -28,7 +28,9 @@ export const SLACK_SCOPES = ['reactions:read', 'commands', 'chat:write', 'users:
 export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): { app: App; receiver: HTTPReceiver } {
   const logger = boltLogger(ctx.logger);
   const { oauth } = options;
-  const botIds = createBotIds(options.clientOptions);
+  // Inside a request Slack waits 3 s for: fail fast rather than retry for minutes (Slack redelivers instead).
+  const clientOptions: webApi.WebClientOptions = { ...options.clientOptions, retryConfig: { retries: 0 }, timeout: 2_000 };
+  const botIds = createBotIds(clientOptions);
   const onMissing = (team: string | undefined) => ctx.ignore('slack', 'not_installed', { team });
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
@@ -40,12 +42,14 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
     processEventErrorHandler: acknowledgeUninstalled,
     ...(oauth && {
       clientId: oauth.clientId, clientSecret: oauth.clientSecret, stateSecret: oauth.stateSecret,
-      scopes: SLACK_SCOPES, installationStore: createInstallationStore({ db: ctx.db, cipher: ctx.cipher, botIds, onMissing }), redirectUri: `${ctx.publicUrl.replace(/\/$/, '')}/slack/oauth_redirect`,
-      installerOptions: { directInstall: true, clientOptions: options.clientOptions, installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect' },
+      scopes: SLACK_SCOPES,
+      installationStore: createInstallationStore({ db: ctx.db, cipher: ctx.cipher, botIds, onMissing }),
+      redirectUri: `${ctx.publicUrl.replace(/\/$/, '')}/slack/oauth_redirect`,
+      installerOptions: { directInstall: true, clientOptions: { ...options.clientOptions, retryConfig: { retries: 1 } }, installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect' },
     }),
   });
   const app = new App({
-    receiver, logger, clientOptions: options.clientOptions, ignoreSelf: false, convoStore: false,
+    receiver, logger, clientOptions, ignoreSelf: false, convoStore: false,
     // OAuth installs authorize through the receiver's installer (the installation store).
     ...(options.botToken && { authorize: createSingleAuthorize({ botToken: options.botToken, botIds }) }),
   });
@@ -79,7 +83,11 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
       return ack();
     }
     const { team_id: team, user_id: user, channel_id: channel, text } = parsed.data;
-    const info = await lookup(() => userInfo(client, team, user));
+    // Locale and admin flag only refine the reply: without them it is in the stored locale, and not an admin's.
+    const info = await userInfo(client, team, user).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, team }, 'slack users.info failed for a command; answering without it');
+      return undefined;
+    });
     const reply = await runChatCommand({ db: ctx.db, now: ctx.now, logger: ctx.logger }, {
       platform: 'slack', userExternalId: `${team}:${user}`, community: team, channel,
       isCommunityAdmin: info?.isAdmin ?? false, locale: chatLocale(info?.locale),

@@ -145,6 +145,18 @@ describe('Slack end to end', () => {
     ]);
   });
 
+  it('answers commands without users.info when Slack fails it, but makes Slack redeliver a reaction it could not check', async () => {
+    const flaky = s.userId('flaky');
+    s.fake.setUser(s.team, { id: flaky, broken: true });
+    const started = Date.now();
+    expect((await flattr(flaky, 'join')).text).toContain('Welcome');
+    const d = s.envelope({ user: 'flaky', author: 'carol', message: 'm7', emoji: 'star' });
+    expect((await s.post(d.envelope)).status).toBe(500);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    s.fake.setUser(s.team, { id: flaky });
+    expect((await s.post(d.envelope, { retryNum: 1 })).status).toBe(200);
+  });
+
   it('answers 503 while the adapter is stopped, so Slack retries, and serves again once restarted', async () => {
     const d = s.envelope({ user: 'alice', author: 'frank', message: 'm6', emoji: 'star' });
     await s.adapter().stop();

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FakeSlackUser = { id: string; is_bot?: boolean; is_admin?: boolean; is_owner?: boolean; locale?: string };
+/** `broken`: users.info for this user answers HTTP 500, as Slack does in an outage. */
+export type FakeSlackUser = { id: string; is_bot?: boolean; is_admin?: boolean; is_owner?: boolean; locale?: string; broken?: boolean };
 export type FakeSlackCall = { method: string; token?: string; params: Record<string, unknown> };
 type Workspace = { team: string; botToken: string; botUserId: string; botId: string };
 
@@ -63,6 +64,11 @@ export async function startFakeSlackApi() {
       : Object.fromEntries(new URLSearchParams(raw));
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (params.token as string | undefined);
     calls.push({ method, token, params });
+    const ws = token ? workspaces.get(token) : undefined;
+    if (method === 'users.info' && ws && users.get(`${ws.team}:${String(params.user)}`)?.broken) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      return void res.end('{"ok":false,"error":"internal_error"}');
+    }
     const handler = methods[method];
     const answer = handler ? handler(token ? workspaces.get(token) : undefined, params) : { ok: false, error: 'unknown_method' };
     res.writeHead(200, { 'content-type': 'application/json' });
