@@ -21,6 +21,8 @@ const envSchema = z.object({
   SETTLEMENT_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   ESCROW_HOLD_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   UNSPENT_POLICY: z.enum(['keep', 'charity']).default('keep'),
+  SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  SETTLEMENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(500),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
@@ -53,6 +55,8 @@ export type Config = {
   http: { port: number; host: string; publicUrl: string };
   money: { feeBps: number; timeZone: string; graceMinutes: number; escrowHoldDays: number; unspentPolicy: 'keep' | 'charity' };
   ingest: { concurrency: number; batchSize: number };
+  /** Supporters per settlement batch (one transaction each) and batches settled at once per worker. */
+  settlement: { batchSize: number; concurrency: number };
   logLevel: Env['LOG_LEVEL'];
   slack?: { signingSecret: string; botToken?: string; clientId?: string; clientSecret?: string; apiUrl?: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; commandScope: 'global' | 'guild' };
@@ -92,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
     money: { feeBps: e.FEE_BPS, timeZone: e.SETTLEMENT_TZ, graceMinutes: e.SETTLEMENT_GRACE_MINUTES, escrowHoldDays: e.ESCROW_HOLD_DAYS, unspentPolicy: e.UNSPENT_POLICY },
     ingest: { concurrency: e.INGEST_CONCURRENCY, batchSize: e.INGEST_BATCH_SIZE },
+    settlement: { batchSize: e.SETTLEMENT_BATCH_SIZE, concurrency: e.SETTLEMENT_CONCURRENCY },
     logLevel: e.LOG_LEVEL,
     slack: slackOn
       ? { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, apiUrl: e.SLACK_API_URL }
