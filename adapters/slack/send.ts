@@ -15,10 +15,25 @@ export function createSlackSender(deps: { tokenFor(team: string): Promise<string
     if (!token) throw new SlackSendError('SLACK_NOT_INSTALLED', `no bot token for team ${notice.team}`);
     // rejectRateLimitedCalls: a 429 surfaces at once instead of the client sleeping inside a worker job.
     const client = new webApi.WebClient(token, { ...deps.clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-    const channel = 'channel' in notice ? notice.channel : await openDm(client, notice.user);
-    const posted = await client.chat.postMessage({ channel, text: notice.text, unfurl_links: false });
-    return { channel, ts: posted.ts! };
+    try {
+      const channel = 'channel' in notice ? notice.channel : await openDm(client, notice.user);
+      const posted = await client.chat.postMessage({ channel, text: notice.text, unfurl_links: false });
+      return { channel, ts: posted.ts! };
+    } catch (error) {
+      const limited = error as { code?: string; retryAfter?: number };
+      if (limited.code === 'slack_webapi_rate_limited_error') throw new SlackRateLimitedError(limited.retryAfter ?? 1);
+      throw error;
+    }
   };
+}
+
+/** Slack said 429: the caller (the notify worker) should wait `retryAfterSeconds`, then try again. */
+export class SlackRateLimitedError extends Error {
+  readonly code = 'SLACK_RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Slack rate limit: retry after ${retryAfterSeconds}s`);
+    this.name = 'SlackRateLimitedError';
+  }
 }
 
 async function openDm(client: webApi.WebClient, user: string): Promise<string> {

@@ -145,6 +145,16 @@ describe('Slack end to end', () => {
     ]);
   });
 
+  it('turns a 429 from Slack into a SlackRateLimitedError carrying Retry-After, without sleeping on it', async () => {
+    const adapter = s.adapter() as unknown as { send(n: unknown): Promise<unknown> };
+    s.fake.rateLimitNext('chat.postMessage', 30);
+    const started = Date.now();
+    await expect(adapter.send({ team: s.team, channel: 'C0GENERAL', text: 'flattr-hub (bot): hello' }))
+      .rejects.toMatchObject({ code: 'SLACK_RATE_LIMITED', retryAfterSeconds: 30 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(adapter.send({ team: s.team, channel: 'C0GENERAL', text: 'flattr-hub (bot): hello' })).resolves.toMatchObject({ channel: 'C0GENERAL' });
+  });
+
   it('answers commands without users.info when Slack fails it, but makes Slack redeliver a reaction it could not check', async () => {
     const flaky = s.userId('flaky');
     s.fake.setUser(s.team, { id: flaky, broken: true });

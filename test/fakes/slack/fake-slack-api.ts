@@ -17,6 +17,7 @@ export async function startFakeSlackApi() {
   const users = new Map<string, FakeSlackUser>();
   const oauthCodes = new Map<string, { team: string; name: string }>();
   const calls: FakeSlackCall[] = [];
+  const rateLimits = new Map<string, number>();
 
   const addWorkspace = (team: string, botToken = `xoxb-${team}-fake`) => {
     const ws = { team, botToken, botUserId: `U0BOT${team}`, botId: `B0BOT${team}` };
@@ -65,6 +66,12 @@ export async function startFakeSlackApi() {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (params.token as string | undefined);
     calls.push({ method, token, params });
     const ws = token ? workspaces.get(token) : undefined;
+    const retryAfter = rateLimits.get(method);
+    if (retryAfter !== undefined) {
+      rateLimits.delete(method);
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+      return void res.end('{"ok":false,"error":"ratelimited"}');
+    }
     if (method === 'users.info' && ws && users.get(`${ws.team}:${String(params.user)}`)?.broken) {
       res.writeHead(500, { 'content-type': 'application/json' });
       return void res.end('{"ok":false,"error":"internal_error"}');
@@ -84,6 +91,8 @@ export async function startFakeSlackApi() {
     setUser: (team: string, user: FakeSlackUser) => users.set(`${team}:${user.id}`, user),
     /** A code the OAuth redirect may exchange once for a bot token of `team`. */
     grantOAuthCode: (code: string, team: string, name = `Workspace ${team}`) => oauthCodes.set(code, { team, name }),
+    /** The next call of `method` answers 429 with Retry-After, as Slack's rate limiter does. */
+    rateLimitNext: (method: string, retryAfterSeconds: number) => rateLimits.set(method, retryAfterSeconds),
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
