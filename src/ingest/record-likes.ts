@@ -4,9 +4,8 @@ import { judgeLike } from '../domain/judge-like.js';
 import { channelOfItem, type LikeEvent } from '../domain/like-event.js';
 import { nextPeriod, periodOf, type Period } from '../domain/period.js';
 import { canonicalReaction } from '../domain/reactions.js';
-import { createUnclaimedIdentities, findIdentities, identityKey } from './identities.js';
 import type { LikeOutcome } from './outcome.js';
-import { loadSupporters } from './supporters.js';
+import { createUnclaimedIdentities, identityKey, lookupPeople, type PlatformId } from './people.js';
 
 export type RecordLikesOptions = { timeZone: string };
 
@@ -33,9 +32,8 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
   await db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock_shared(${LOCK_CLASS.settlementStart}, 0)`);
     const people = uniquePairs(unique.flatMap((i) => [[events[i]!.platform, events[i]!.liker], [events[i]!.platform, events[i]!.author]] as const));
-    const [supporters, identities, startedPeriods] = await Promise.all([
-      loadSupporters(tx, people), findIdentities(tx, people), loadStartedPeriods(tx),
-    ]);
+    const { supporters, identities } = await lookupPeople(tx, people);
+    const startedPeriods = await loadStartedPeriods(tx);
 
     const accepted: Accepted[] = [];
     for (const index of unique) {
@@ -85,13 +83,15 @@ async function loadStartedPeriods(tx: Tx): Promise<Set<Period>> {
 async function claimEventIds(tx: Tx, accepted: readonly Accepted[]): Promise<Set<string>> {
   if (accepted.length === 0) return new Set();
   const sorted = [...accepted].sort((a, b) => (a.event.eventId < b.event.eventId ? -1 : 1));
-  const rows = await tx.$queryRawUnsafe<{ event_id: string }[]>(
-    `INSERT INTO like_events (event_id, platform, outcome)
-     SELECT e, p, 'accepted' FROM unnest($1::text[], $2::text[]) AS t(e, p)
-     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-    sorted.map((a) => a.event.eventId), sorted.map((a) => a.event.platform),
+  const [row] = await tx.$queryRawUnsafe<{ ids: string[] }[]>(
+    `WITH claimed AS (
+       INSERT INTO like_events (event_id, platform, outcome)
+       SELECT e, p, 'accepted' FROM jsonb_to_recordset($1::jsonb) AS t(e text, p text)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+     ) SELECT coalesce(array_agg(event_id), '{}') AS ids FROM claimed`,
+    JSON.stringify(sorted.map((a) => ({ e: a.event.eventId, p: a.event.platform }))),
   );
-  return new Set(rows.map((r) => r.event_id));
+  return new Set(row!.ids);
 }
 
 const flattrKey = (a: Accepted) => `${a.supporterId}\u001f${a.event.item}\u001f${a.period}`;
@@ -103,8 +103,8 @@ const flattrKey = (a: Accepted) => `${a.supporterId}\u001f${a.event.item}\u001f$
 async function lockFlattrKeys(tx: Tx, rows: readonly Accepted[]): Promise<void> {
   const keys = [...new Set(rows.map(flattrKey))].sort();
   await tx.$executeRawUnsafe(
-    `SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
-    keys,
+    `SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS t(k, n) ORDER BY n`,
+    JSON.stringify(keys),
   );
 }
 
@@ -119,12 +119,13 @@ async function upsertReactionStates(tx: Tx, rows: readonly Accepted[]): Promise<
   const list = [...latest.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, a]) => a);
   await tx.$executeRawUnsafe(
     `INSERT INTO reaction_states AS r (supporter_id, item, period, reaction, active, occurred_at, event_id)
-     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::timestamptz[], $7::text[])
+     SELECT s, i, p, r, a, t, e FROM jsonb_to_recordset($1::jsonb) AS x(s int, i text, p text, r text, a bool, t timestamptz, e text)
      ON CONFLICT (supporter_id, item, period, reaction) DO UPDATE
        SET active = excluded.active, occurred_at = excluded.occurred_at, event_id = excluded.event_id
        WHERE (excluded.occurred_at, excluded.event_id) > (r.occurred_at, r.event_id)`,
-    list.map((a) => a.supporterId), list.map((a) => a.event.item), list.map((a) => a.period), list.map((a) => a.reaction),
-    list.map((a) => a.event.action === 'like'), list.map((a) => a.at), list.map((a) => a.event.eventId),
+    JSON.stringify(list.map((a) => ({
+      s: a.supporterId, i: a.event.item, p: a.period, r: a.reaction, a: a.event.action === 'like', t: a.at.toISOString(), e: a.event.eventId,
+    }))),
   );
 }
 
@@ -141,8 +142,8 @@ async function upsertFlattrs(tx: Tx, rows: readonly Accepted[], recipientOf: (a:
   const list = [...byKey.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, a]) => a);
   await tx.$executeRawUnsafe(
     `WITH t AS (
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
-         WITH ORDINALITY AS t(supporter_id, item, period, recipient, platform, community, channel, occurred_at, event_id, n)
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS t(n int, supporter_id int, item text, period text, recipient int, platform text, community text, channel text, occurred_at timestamptz, event_id text)
      ), s AS (
        SELECT t.*, EXISTS (SELECT 1 FROM reaction_states r
                             WHERE r.supporter_id = t.supporter_id AND r.item = t.item AND r.period = t.period AND r.active) AS active
@@ -157,12 +158,13 @@ async function upsertFlattrs(tx: Tx, rows: readonly Accepted[], recipientOf: (a:
      ON CONFLICT (supporter_id, item, period) DO UPDATE
        SET status = excluded.status, updated_at = now()
        WHERE f.status IS DISTINCT FROM excluded.status`,
-    list.map((a) => a.supporterId), list.map((a) => a.event.item), list.map((a) => a.period), list.map(recipientOf),
-    list.map((a) => a.event.platform), list.map((a) => a.event.community ?? null), list.map((a) => channelOfItem(a.event) ?? null),
-    list.map((a) => a.at), list.map((a) => a.event.eventId),
+    JSON.stringify(list.map((a, n) => ({
+      n, supporter_id: a.supporterId, item: a.event.item, period: a.period, recipient: recipientOf(a), platform: a.event.platform,
+      community: a.event.community ?? null, channel: channelOfItem(a.event) ?? null, occurred_at: a.at.toISOString(), event_id: a.event.eventId,
+    }))),
   );
 }
 
-function uniquePairs(pairs: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+function uniquePairs(pairs: readonly PlatformId[]): PlatformId[] {
   return [...new Map(pairs.map((p) => [identityKey(p[0], p[1]), p])).values()];
 }
