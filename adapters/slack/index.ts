@@ -14,6 +14,8 @@ export type SlackAdapter = PlatformAdapter & { send(notice: SlackNotice): Promis
  * Slack: Bolt on the hub's HTTP server at /slack/events (and /slack/install,
  * /slack/oauth_redirect for OAuth installs). Start mounts the routes once;
  * stop makes them answer 503 so Slack retries later. Both are idempotent.
+ * The Slack app itself is created from manifest.json (replace HUB_PUBLIC_URL
+ * with PUBLIC_URL); its scopes and events are checked against this code by a test.
  */
 export function createSlackAdapter(config: SlackConfig, ctx: AdapterContext): SlackAdapter {
   // web-api joins method names onto the base URL, so it must end with "/".
