@@ -71,7 +71,9 @@ export function createIngestWorker(deps: IngestWorkerDeps): { worker: Worker<Lik
       const label = outcomeLabel(o);
       summary[label] = (summary[label] ?? 0) + 1;
     });
-    logger.debug({ outcomes: summary }, 'ingest batch committed');
+    // Ignored likes are worth an operator's eye (a supporter wondering why a like did not count).
+    const anyIgnored = Object.keys(summary).some((label) => label.startsWith('ignored:'));
+    logger[anyIgnored ? 'info' : 'debug']({ outcomes: summary }, 'ingest batch committed');
   };
 
   // Per-job outcomes out of one batch call: the batcher fans them back out.
