@@ -32,3 +32,11 @@ export class SettlementIncompleteError extends Error {
     this.name = 'SettlementIncompleteError';
   }
 }
+
+export class SettlementNotOpenError extends Error {
+  readonly code = 'SETTLEMENT_NOT_OPEN';
+  constructor(readonly period: string) {
+    super(`no settlement run exists for ${period}; start one with "flattr settle --period ${period}"`);
+    this.name = 'SettlementNotOpenError';
+  }
+}

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { LOCK_CLASS } from '../db/locks.js';
 import type { UnspentPolicy } from '../domain/split.js';
+import { SettlementNotOpenError } from './errors.js';
 import { assertPeriodEnded } from './period-guard.js';
 
 export type SettlementSettings = { feeBps: number; policy: UnspentPolicy; batchSize: number; timeZone: string; graceMinutes: number };
@@ -78,6 +79,14 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
     );
     return toRun(row!, true);
   }, { timeout: 10 * 60_000, maxWait: 60_000 });
+}
+
+/** The run of a period as opened (no lock, no writes): what a batch job settles with. */
+export async function loadRun(db: Db, period: string): Promise<SettlementRun> {
+  const [row] = await db.$queryRawUnsafe<RunRow[]>(
+    `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs FROM settlement_runs WHERE period = $1`, period);
+  if (!row) throw new SettlementNotOpenError(period);
+  return toRun(row, false);
 }
 
 function toRun(r: RunRow, created: boolean): SettlementRun {
