@@ -10,10 +10,15 @@ import { RedisUnavailableError } from '../support/redis.js';
 import { likesImportCommand } from './commands/likes-import.js';
 import { supporterSetCommand } from './commands/supporter-set.js';
 import { walletCreditCommand } from './commands/wallet-credit.js';
+import { settleCommand } from './commands/settle.js';
+import { reportCommand } from './commands/report.js';
+import { ledgerVerifyCommand } from './commands/ledger-verify.js';
+import { escrowReleaseCommand } from './commands/escrow-release.js';
+import { PeriodNotEndedError, SettlementInProgressError } from '../settlement/errors.js';
 import { out } from './output.js';
 
 /** Errors the operator can fix: one line, no stack. */
-const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError];
+const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError];
 
 export function buildCli(run: (task: (config: Config) => Promise<number>) => Promise<void>): Command {
   const program = new Command('flattr')
@@ -82,6 +87,30 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
       ...(o as { platform: string; externalId: string }),
       active: o.inactive ? false : o.active ? true : undefined,
     })));
+
+  program.command('settle')
+    .description('settle a period now and wait until it is committed (works with or without a running hub)')
+    .requiredOption('--period <YYYY-MM>', 'the period (calendar month in SETTLEMENT_TZ) to settle')
+    .option('--dry-run', 'show what would move, write nothing')
+    .action((o: { period: string; dryRun?: boolean }) => withRuntime(run, (rt) => settleCommand(rt, o)));
+
+  program.command('report')
+    .description('the settlement of a period')
+    .requiredOption('--period <YYYY-MM>', 'the period')
+    .option('--json', 'print the report as JSON (DESIGN.md section 4)')
+    .action((o: { period: string; json?: boolean }) => withRuntime(run, (rt) => reportCommand(rt, o)));
+
+  program.command('ledger').description('the double-entry ledger')
+    .command('verify')
+    .description('check every ledger invariant; exit 1 naming the first broken one')
+    .action(() => withRuntime(run, (rt) => ledgerVerifyCommand(rt)));
+
+  program.command('escrow').description('money held for creators who have not connected')
+    .command('release')
+    .description('return escrow older than ESCROW_HOLD_DAYS to the supporters who paid it')
+    .option('--dry-run', 'show what would be returned')
+    .option('--apply', 'return it')
+    .action((o: { dryRun?: boolean; apply?: boolean }) => withRuntime(run, (rt) => escrowReleaseCommand(rt, o)));
 
   program.addHelpText('after', () => `\nEvery command:\n${listCommands(program).map((c) => `  flattr ${c}`).join('\n')}\n`);
   return program;
