@@ -10,6 +10,10 @@ import type { PlatformAdapter } from './adapters/port.js';
 import { enqueueLike } from './ingest/enqueue-like.js';
 import { QUEUES } from './queues.js';
 import { createTokenCipher } from './support/token-cipher.js';
+import { createSettleWorker } from '../workers/settle.worker.js';
+import { createEscrowWorker, scheduleEscrowRelease } from '../workers/escrow.worker.js';
+import { schedulePeriodClose } from './settlement/schedule-settlement.js';
+import { settlementSettings } from './settlement/settings-from-config.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 /** `adapters`: the started platform adapters of an api process (tests drive their start/stop). */
@@ -39,6 +43,18 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         logger: logger.child({ worker: 'ingest' }), metrics: runtime.metrics,
       });
       runtime.onClose(() => ingest.close());
+      const settle = createSettleWorker({
+        db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings: settlementSettings(config),
+        concurrency: config.settlement.concurrency, logger: logger.child({ worker: 'settle' }), now: options.now,
+      });
+      runtime.onClose(() => settle.close());
+      const escrow = createEscrowWorker({
+        db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, holdDays: config.money.escrowHoldDays,
+        timeZone: config.money.timeZone, logger: logger.child({ worker: 'escrow' }), now: options.now,
+      });
+      runtime.onClose(() => escrow.close());
+      await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
+      await scheduleEscrowRelease(await runtime.queue(QUEUES.escrow), config.money.timeZone);
     }
 
     let url: string | undefined;
