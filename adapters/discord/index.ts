@@ -4,6 +4,7 @@ import type { AdapterContext, PlatformAdapter } from '../../src/adapters/port.js
 import { createAuthorLookup } from './author-lookup.js';
 import { createDiscordClient, onRawDispatch } from './client.js';
 import { DiscordStartError } from './discord-start-error.js';
+import { stopMalformed } from './guard-dispatch.js';
 import { createInteractionHandler } from './interactions.js';
 import { createReactionListener } from './listen-reactions.js';
 import { ReactionIndex } from './reaction-index.js';
@@ -33,7 +34,9 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
     const client = createDiscordClient(config);
     const index = new ReactionIndex();
     const reactions = createReactionListener({ ctx: { ...ctx, logger }, selfId: () => client.user?.id, lookupAuthor: createAuthorLookup(client.rest, index), index });
-    onRawDispatch(client, reactions.onDispatch);
+    onRawDispatch(client, (packet, shard) => {
+      if (!stopMalformed(packet, (details) => ctx.ignore('discord', 'malformed-dispatch', details))) reactions.onDispatch(packet, shard);
+    });
     const onInteraction = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger }, ignore: ctx.ignore, deferAfterMs: options.deferAfterMs });
     client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
     const scope = config.commandScope ?? 'global';

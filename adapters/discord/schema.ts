@@ -40,3 +40,20 @@ export const messageSchema = z.looseObject({ id: snowflake, channel_id: snowflak
 
 export type PartialEmoji = z.infer<typeof partialEmojiSchema>;
 export type MessageAuthor = z.infer<typeof userSchema>;
+
+/**
+ * INTERACTION_CREATE: the fields discord.js dereferences without a guard
+ * while building an interaction (a missing one would throw inside its
+ * gateway handler). https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
+ */
+export const interactionSchema = z.looseObject({
+  id: snowflake,
+  application_id: snowflake,
+  type: z.number().int(),
+  token: z.string().min(1),
+  entitlements: z.array(z.unknown()),
+  user: userSchema.optional(),
+  member: z.looseObject({ user: userSchema }).optional(),
+  data: z.looseObject({}).optional(),
+}).refine((i) => i.user !== undefined || i.member !== undefined, { message: 'needs user or member.user', path: ['user'] })
+  .refine((i) => i.type === 1 || i.data !== undefined, { message: 'required for this interaction type', path: ['data'] });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { likeEventSchema } from '../../../src/domain/like-event.js';
 import { canonicalReaction } from '../../../src/domain/reactions.js';
 import { parseReactionDispatch, toLikeEvent, type GatewayStamp, type ReactionChange } from '../../../adapters/discord/normalize.js';
+import { dispatchProblem } from '../../../adapters/discord/guard-dispatch.js';
 import { discordFixture, type DiscordFixture } from '../../fixtures/discord/load.js';
 
 const SELF = '1166430000000000000';
@@ -76,5 +77,21 @@ describe('discord toLikeEvent', () => {
     const unlikeB = toLikeEvent({ ...change, action: 'unlike', userId: '80351110224678913' }, '53908232506183680', stamp);
     const unlikeC = toLikeEvent({ ...change, action: 'unlike', reaction: 'flattr' }, '53908232506183680', stamp);
     expect(new Set([unlikeA.eventId, unlikeB.eventId, unlikeC.eventId]).size).toBe(3);
+  });
+});
+
+describe('discord dispatchProblem: what discord.js must not see', () => {
+  const packet = (t: string, d: unknown) => ({ op: 0, t, s: 1, d });
+  it('lets documented payloads through and names what a broken one lacks', () => {
+    expect(dispatchProblem(discordFixture('interaction-create-flattr'))).toBeUndefined();
+    expect(dispatchProblem(packet('RESUMED', null))).toBeUndefined();
+    expect(dispatchProblem(packet('GUILD_CREATE', null))).toBe('d: must be an object');
+    expect(dispatchProblem(packet('TYPING_START', 'text'))).toBe('d: must be an object');
+    const noData = discordFixture('interaction-create-flattr');
+    delete noData.d.data;
+    expect(dispatchProblem(noData)).toMatch(/^data: /);
+    const nobody = discordFixture('interaction-create-flattr');
+    delete nobody.d.member;
+    expect(dispatchProblem(nobody)).toMatch(/^user: /);
   });
 });
