@@ -23,7 +23,9 @@ const envSchema = z.object({
   UNSPENT_POLICY: z.enum(['keep', 'charity']).default('keep'),
   SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   SETTLEMENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SETTLEMENT_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(500),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   SLACK_SIGNING_SECRET: optionalText,
@@ -55,9 +57,13 @@ export type Config = {
   http: { port: number; host: string; publicUrl: string };
   money: { feeBps: number; timeZone: string; graceMinutes: number; escrowHoldDays: number; unspentPolicy: 'keep' | 'charity' };
   ingest: { concurrency: number; batchSize: number };
-  /** Supporters per settlement batch (one transaction each) and batches settled at once per worker. */
-  settlement: { batchSize: number; concurrency: number };
+  /**
+   * Supporters per settlement batch (one transaction each), batches settled at once per worker, and
+   * how long a dead worker's job stays locked before another worker takes it over.
+   */
+  settlement: { batchSize: number; concurrency: number; lockSeconds: number };
   logLevel: Env['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   slack?: { signingSecret: string; botToken?: string; clientId?: string; clientSecret?: string; apiUrl?: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; commandScope: 'global' | 'guild' };
   twitter?: { clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string };
@@ -96,8 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
     money: { feeBps: e.FEE_BPS, timeZone: e.SETTLEMENT_TZ, graceMinutes: e.SETTLEMENT_GRACE_MINUTES, escrowHoldDays: e.ESCROW_HOLD_DAYS, unspentPolicy: e.UNSPENT_POLICY },
     ingest: { concurrency: e.INGEST_CONCURRENCY, batchSize: e.INGEST_BATCH_SIZE },
-    settlement: { batchSize: e.SETTLEMENT_BATCH_SIZE, concurrency: e.SETTLEMENT_CONCURRENCY },
+    settlement: { batchSize: e.SETTLEMENT_BATCH_SIZE, concurrency: e.SETTLEMENT_CONCURRENCY, lockSeconds: e.SETTLEMENT_LOCK_SECONDS },
     logLevel: e.LOG_LEVEL,
+    // A person at a terminal gets readable lines; pipes and log collectors get JSON.
+    logFormat: e.LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json'),
     slack: slackOn
       ? { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, apiUrl: e.SLACK_API_URL }
       : undefined,
