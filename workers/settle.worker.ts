@@ -15,6 +15,8 @@ export type SettleWorkerDeps = {
   prefix: string;
   settings: SettlementSettings;
   concurrency: number;
+  /** A job whose worker died (kill -9) is taken over after this long; batches are idempotent, so stalls are retried. */
+  lockMs?: number;
   logger: Logger;
   now?: () => Date;
 };
@@ -77,7 +79,10 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
         default: throw new UnrecoverableError(`unknown settle job "${job.name}"`);
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, removeOnFail: { age: 30 * 24 * 3600 } },
+    {
+      connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, removeOnFail: { age: 30 * 24 * 3600 },
+      lockDuration: deps.lockMs ?? 30_000, stalledInterval: deps.lockMs ?? 30_000, maxStalledCount: 5,
+    },
   );
   worker.on('failed', (job, error) => logger.error({ jobId: job?.id, name: job?.name, err: error }, 'settle job failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'settle worker error'));

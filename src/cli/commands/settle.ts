@@ -41,7 +41,7 @@ export async function settleCommand(runtime: Runtime, o: { period: string; dryRu
     const { config } = runtime;
     const settle = createSettleWorker({
       db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings,
-      concurrency: config.settlement.concurrency, logger: runtime.logger.child({ worker: 'settle' }),
+      concurrency: config.settlement.concurrency, lockMs: config.settlement.lockSeconds * 1000, logger: runtime.logger.child({ worker: 'settle' }),
     });
     runtime.onClose(() => settle.close());
     runtime.logger.info('no hub is consuming settle: running the settle worker in this process');
