@@ -36,9 +36,14 @@ export function createInstallationStore(deps: {
       } as Installation;
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
-      if (query.teamId) await db.$executeRawUnsafe(`UPDATE communities SET bot_token = NULL WHERE platform = 'slack' AND external_id = $1`, query.teamId);
+      if (query.teamId) await forgetBotToken(db, query.teamId);
     },
   };
+}
+
+/** An uninstalled workspace (or revoked bot token): its token is dropped, its notice channel kept for a reinstall. */
+export async function forgetBotToken(db: Db, team: string): Promise<void> {
+  await db.$executeRawUnsafe(`UPDATE communities SET bot_token = NULL WHERE platform = 'slack' AND external_id = $1`, team);
 }
 
 /** The decrypted bot token of an installed workspace, if any. */

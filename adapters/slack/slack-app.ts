@@ -3,7 +3,7 @@ import { chatLocale } from '../../src/chat/chat-types.js';
 import { runChatCommand } from '../../src/chat/run-chat-command.js';
 import type { AdapterContext } from '../../src/adapters/port.js';
 import { createBotIds, createSingleAuthorize } from './authorize.js';
-import { createInstallationStore } from './installation-store.js';
+import { createInstallationStore, forgetBotToken } from './installation-store.js';
 import { boltLogger } from './bolt-logger.js';
 import { normalizeSlackEvent } from './normalize.js';
 import { eventCallbackSchema, slashCommandSchema } from './schema.js';
@@ -66,6 +66,11 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
   app.event(/.*/, async ({ body, context, client }) => {
     const envelope = eventCallbackSchema.safeParse(body);
     if (!envelope.success) return ctx.ignore('slack', 'malformed_event', {});
+    if (oauth && isUninstall(envelope.data.event)) {
+      // https://docs.slack.dev/reference/events/app_uninstalled: the token is dead, keep no copy of it.
+      await forgetBotToken(ctx.db, envelope.data.team_id);
+      return ctx.logger.info({ team: envelope.data.team_id, event: envelope.data.event.type }, 'slack workspace uninstalled the app; token forgotten');
+    }
     let result = normalizeSlackEvent(envelope.data);
     if (result.kind === 'like') {
       const user = String(envelope.data.event.user);
@@ -109,6 +114,13 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
   }
 
   return { app, receiver };
+}
+
+/** app_uninstalled, or tokens_revoked naming bot tokens (https://docs.slack.dev/reference/events/tokens_revoked). */
+function isUninstall(event: { type: string; tokens?: unknown }): boolean {
+  if (event.type === 'app_uninstalled') return true;
+  const bot = (event.tokens as { bot?: unknown } | undefined)?.bot;
+  return event.type === 'tokens_revoked' && Array.isArray(bot) && bot.length > 0;
 }
 
 /**

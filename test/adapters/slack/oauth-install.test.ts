@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setSupporter } from '../../../src/supporters/set-supporter.js';
+import { loadSlackFixture } from '../../fixtures/slack/load.js';
 import { startSlackHub, type SlackHub } from './slack-harness.js';
 
 /** Multi-workspace: OAuth v2 install through /slack/install and /slack/oauth_redirect, tokens encrypted per team. */
@@ -51,5 +52,22 @@ describe('Slack OAuth install', () => {
     expect((await s.drain()).active).toContain(d.item);
     const lookups = s.fake.callsTo('users.info').filter((c) => c.params.user === s.userId('alice'));
     expect(lookups.at(-1)?.token).toBe(`xoxb-${s.team}-fake`);
+  });
+
+  it('forgets the token when the workspace uninstalls the app, and ignores its reactions after that', async () => {
+    for (const name of ['tokens-revoked', 'app-uninstalled'] as const) {
+      s.fake.grantOAuthCode(`code-${name}`, s.team, 'Acme');
+      expect((await install(`code-${name}`)).status).toBe(200);
+      expect((await community(s.team))?.bot_token).not.toBeNull();
+      const bye = { ...loadSlackFixture(name), team_id: s.team };
+      expect((await s.post(bye)).status).toBe(200);
+      expect((await community(s.team))?.bot_token).toBeNull();
+    }
+    const before = (await s.drain()).ignored.not_installed ?? 0;
+    const d = s.envelope({ user: 'alice', author: 'bob', message: 'gone', emoji: 'star' });
+    expect((await s.post(d.envelope)).status).toBe(200);
+    const after = await s.drain();
+    expect(after.ignored.not_installed).toBe(before + 1);
+    expect(after.active).not.toContain(d.item);
   });
 });
