@@ -88,7 +88,13 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       url = await http.listen({ port: config.http.port, host: config.http.host });
       logger.info({ url }, 'http server listening');
     }
-    return { runtime, url, adapters, close: () => runtime.close() };
+    return {
+      runtime, url, adapters,
+      close: async () => {
+        await runtime.close();
+        logger.info('flattr-hub stopped');
+      },
+    };
   } catch (error) {
     await runtime.close();
     throw error;

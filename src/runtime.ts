@@ -23,7 +23,7 @@ export class Runtime {
   private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(readonly config: Config, options: { logger?: Logger; metrics?: Metrics } = {}) {
-    this.logger = options.logger ?? createLogger(config.logLevel);
+    this.logger = options.logger ?? createLogger(config.logLevel, 'flattr', { pretty: config.logFormat === 'pretty' });
     this.metrics = options.metrics ?? createMetrics();
   }
 
