@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeSlackEvent, slackTsToIso } from '../../../adapters/slack/normalize.js';
 import { eventCallbackSchema, isRoutableBody } from '../../../adapters/slack/schema.js';
@@ -37,6 +38,8 @@ describe('normalizeSlackEvent on Slack\'s documented payloads', () => {
     ['reaction-added-no-item-user', 'no_author'],
     ['reaction-added-missing-item', 'malformed_event'],
     ['app-mention', 'unhandled_event'],
+    ['app-uninstalled', 'unhandled_event'],
+    ['tokens-revoked', 'unhandled_event'],
   ] as const)('ignores %s with reason %s', (name, reason) => {
     expect(normalize(name)).toMatchObject({ kind: 'ignored', reason });
   });
@@ -49,6 +52,14 @@ describe('normalizeSlackEvent on Slack\'s documented payloads', () => {
   it('reads Slack timestamps by string slicing', () => {
     expect(slackTsToIso('1700000000.000100')).toBe('2023-11-14T22:13:20.000Z');
     expect(slackTsToIso('1700000000.9')).toBe('2023-11-14T22:13:20.900Z');
+  });
+});
+
+describe('Slack fixtures', () => {
+  it('every fixture file has an expectation in this file or is a non-event body checked by the routing test', () => {
+    const files = readdirSync(new URL('../../fixtures/slack/', import.meta.url)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    const source = readFileSync(new URL(import.meta.url), 'utf8');
+    expect(files.filter((name) => !source.includes(`'${name}'`))).toEqual([]);
   });
 });
 
@@ -97,6 +108,7 @@ describe('Slack request bodies', () => {
     expect(isRoutableBody(loadSlackFixture('reaction-added-message'))).toBe(true);
     expect(isRoutableBody(loadSlackFixture('slash-command-flattr'))).toBe(true);
     expect(isRoutableBody(loadSlackFixture('block-actions'))).toBe(true);
+    expect(isRoutableBody(loadSlackFixture('url-verification'))).toBe(true);
     expect(isRoutableBody({ type: 'app_rate_limited', team_id: 'T1', minute_rate_limited: 1518467820 })).toBe(false);
     expect(isRoutableBody({ hello: 'world' })).toBe(false);
   });
