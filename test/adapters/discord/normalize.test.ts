@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { likeEventSchema } from '../../../src/domain/like-event.js';
 import { canonicalReaction } from '../../../src/domain/reactions.js';
 import { parseReactionDispatch, toLikeEvent, type GatewayStamp, type ReactionChange } from '../../../adapters/discord/normalize.js';
+import { commandLine } from '../../../adapters/discord/commands.js';
 import { dispatchProblem } from '../../../adapters/discord/guard-dispatch.js';
+import { interactionSchema, messageSchema } from '../../../adapters/discord/schema.js';
 import { discordFixture, type DiscordFixture } from '../../fixtures/discord/load.js';
 
 const SELF = '1166430000000000000';
@@ -93,5 +95,17 @@ describe('discord dispatchProblem: what discord.js must not see', () => {
     const nobody = discordFixture('interaction-create-flattr');
     delete nobody.d.member;
     expect(dispatchProblem(nobody)).toMatch(/^user: /);
+  });
+});
+
+describe('discord REST and interaction fixtures', () => {
+  it('reads the author of a fetched message', () => {
+    expect(messageSchema.parse(discordFixture('message')).author).toMatchObject({ id: '53908232506183680' });
+  });
+
+  it('reads `/flattr budget 35 EUR` from an interaction', () => {
+    const interaction = discordFixture('interaction-create-flattr');
+    expect(interactionSchema.safeParse(interaction.d).success).toBe(true);
+    expect(commandLine(interaction.d.data.options[0])).toBe('budget 35 EUR');
   });
 });
