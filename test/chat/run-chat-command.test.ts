@@ -4,11 +4,11 @@ import { recordLikes } from '../../src/ingest/record-likes.js';
 import { ensureAccounts } from '../../src/ledger/accounts.js';
 import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { createLogger } from '../../src/support/logger.js';
-import { createPgliteDatabase, createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { createPgliteDatabase, DATABASES, type TestDatabase } from '../support/database.js';
 import { flattrs, likeEvent } from '../support/world.js';
 
-/** The `/flattr` use cases against a real PostgreSQL; each test uses its own people. */
-describe('runChatCommand', () => {
+/** The `/flattr` use cases on PostgreSQL and on the embedded PGlite default; each test uses its own people. */
+describe.each(Object.entries(DATABASES))('runChatCommand on %s', (_kind, create) => {
   let database: TestDatabase;
   let clock = new Date('2026-11-10T12:00:00Z');
   let seq = 0;
@@ -21,7 +21,7 @@ describe('runChatCommand', () => {
        JOIN users u ON u.id = i.user_id JOIN supporter_settings s ON s.user_id = u.id WHERE i.platform = $1 AND i.external_id = $2`,
     ctx.platform, ctx.userExternalId))[0];
 
-  beforeAll(async () => { database = await createPostgresDatabase(); });
+  beforeAll(async () => { database = await create(); });
   afterAll(async () => { await database?.drop(); });
 
   it('answers help for an empty command and a helpful reply for an unknown one, creating nobody', async () => {
