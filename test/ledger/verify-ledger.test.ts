@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_CHECKS, verifyLedger } from '../../src/ledger/verify-ledger.js';
+import { runSettlement } from '../../src/settlement/run-settlement.js';
+import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { buildWorld, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from '../settlement/support/settle-world.js';
+
+const SPEC: WorldSpec = {
+  recipients: [{ claimed: false }, { claimed: true }],
+  supporters: [
+    { currency: 'EUR', budget: 1000n, wallet: 1200n, flattrs: [{ recipient: 0, active: true }, { recipient: 1, active: true }] },
+    { currency: 'EUR', budget: 500n, wallet: 300n, flattrs: [{ recipient: 1, active: true }] },
+  ],
+};
+
+/** Each invariant of rule 10 is named when broken, and only then. */
+describe('verifyLedger', () => {
+  let database: TestDatabase;
+  let first: number;
+  const db = () => database.prisma;
+  beforeAll(async () => { database = await createPostgresDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+  beforeEach(async () => {
+    await db().$executeRawUnsafe(RESET_SQL);
+    first = (await buildWorld(db(), SPEC)).supporterIds[0]!;
+    await runSettlement(db(), PERIOD, settings(), {}, NOW);
+  });
+
+  it('passes every check on a settled ledger', async () => {
+    expect(await verifyLedger(db())).toEqual({ ok: true, checked: LEDGER_CHECKS.map((c) => c.invariant) });
+  });
+
+  const broken = async () => {
+    const verdict = await verifyLedger(db());
+    return verdict.ok ? 'ok' : verdict.invariant;
+  };
+  const wallet = async (userId: number) => (await db().$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM accounts WHERE kind = 'wallet' AND user_id = $1`, userId))[0]!.id;
+
+  it('names an unbalanced transfer', async () => {
+    await db().$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (900, 'bad', 'bad')`);
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (900, $1, 'EUR', 5)`, await wallet(first));
+    expect(await broken()).toBe('every transfer sums to zero per currency');
+  });
+
+  it('names an entry of a transfer that does not exist', async () => {
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (901, $1, 'EUR', 0)`, await wallet(first));
+    expect(await broken()).toBe('every entry belongs to an existing transfer and account');
+  });
+
+  it('names a charge over budget, a wrong fee, and shares that do not add up', async () => {
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 10 WHERE supporter_id = $1`, first);
+    expect(await broken()).toBe('per supporter charged ≤ budget');
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 1000, fee = fee + 1 WHERE supporter_id = $1`, first);
+    expect(await broken()).toBe('fee exactly F = ⌊A × FEE_BPS / 10000⌋');
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET fee = fee - 1 WHERE supporter_id = $1`, first);
+    await db().$executeRawUnsafe(`UPDATE flattr_shares SET amount = amount + 1 WHERE flattr_id = (SELECT min(flattr_id) FROM flattr_shares WHERE supporter_id = $1)`, first);
+    expect(await broken()).toBe('Σ shares = charged − fee per supporter');
+  });
+
+  it('names a wallet driven below zero', async () => {
+    await db().$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (902, 'bad', 'overdraw')`);
+    const fees = (await db().$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM accounts WHERE kind = 'fees'`))[0]!.id;
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (902, $1, 'EUR', -10000), (902, $2, 'EUR', 10000)`, await wallet(first), fees);
+    expect(await broken()).toBe('per supporter charged ≤ wallet (no wallet ever below zero)');
+  });
+});
