@@ -17,6 +17,8 @@ export type RawDispatch = { op: number; t: string | null; s: number | null; d: u
 export function createDiscordClient(config: DiscordClientConfig): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions],
+    // As many shards as Discord recommends (one per 2,500 guilds), all in this process; event ids are per shard session.
+    shards: 'auto',
     // DISCORD_API_URL moves every REST call (and so the gateway URL, from /gateway/bot) to a local fake.
     ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
     // Nothing here reads cached messages: reactions come raw, authors from REST (see author-lookup.ts).
