@@ -33,7 +33,8 @@ export function listenCommands(app: App, ctx: AdapterContext, o: { userInfo: Use
       return undefined;
     });
     const reply = await runChatCommand({ db: ctx.db, now: ctx.now, logger: ctx.logger }, {
-      platform: 'slack', userExternalId: `${team}:${user}`, community: team, channel,
+      // A DM (D…) is no place for payout notices, so it is not offered as the channel.
+      platform: 'slack', userExternalId: `${team}:${user}`, community: team, channel: channel?.startsWith('D') ? undefined : channel,
       isCommunityAdmin: info?.isAdmin ?? false, locale: chatLocale(info?.locale),
     }, text);
     await ack({ response_type: 'ephemeral', text: reply.text });

@@ -16,6 +16,8 @@ export type LinkOutcome = 'linked' | 'bad_code' | 'already_same' | 'owned_elsewh
 export async function createLinkCode(db: Db, platform: Platform, externalId: string, now: Date): Promise<string> {
   return db.$transaction(async (tx) => {
     const { userId } = await resolveOrCreateUser(tx, platform, externalId);
+    // Spent and expired codes are worthless after a day: keep the table small.
+    await tx.$executeRawUnsafe(`DELETE FROM link_codes WHERE expires_at < $1`, new Date(now.getTime() - 24 * 3600_000));
     const code = randomCode();
     await tx.$executeRawUnsafe(
       `INSERT INTO link_codes (code, user_id, expires_at) VALUES ($1, $2, $3)`,

@@ -43,9 +43,13 @@ export function parseChatCommand(text: string): ChatCommand {
   }
 }
 
-/** "35", "35 EUR", "EUR 35", "35EUR": the currency may come on either side. */
-function parseBudget(rest: string[]): ChatCommand {
-  const joined = rest.join(' ');
+// Symbols people type for the currencies they mean; "$" is left out on purpose (USD, CAD, AUD…).
+const SYMBOLS: Record<string, string> = { '€': 'EUR', '£': 'GBP' };
+
+/** "35", "35 EUR", "EUR 35", "35EUR", "35 €", "€35": the currency may come on either side. */
+function parseBudget(words: string[]): ChatCommand {
+  const joined = words.join(' ').replace(/[€£]/g, (symbol) => ` ${SYMBOLS[symbol]} `).trim();
+  const rest = joined.split(/\s+/).filter(Boolean);
   const glued = /^(\S+?)([A-Za-z]{3})$/.exec(joined);
   if (glued && /\d$/.test(glued[1]!)) return { kind: 'budget', amount: glued[1], currency: glued[2] };
   const [a, b] = rest;

@@ -169,6 +169,21 @@ describe.each(Object.entries(DATABASES))('runChatCommand on %s', (_kind, create)
     expect(await run(person({ platform: 'discord', userExternalId: `9400${seq}` }), `link ${third}`)).toContain('now linked');
   });
 
+  it('forgets link codes a day after they expire', async () => {
+    const me = person();
+    const old = /code is ([A-Z0-9]{8})/.exec(await run(me, 'link'))![1]!;
+    const codes = async () => (await database.prisma.$queryRawUnsafe<{ code: string }[]>(`SELECT code FROM link_codes WHERE code = $1`, old)).length;
+    expect(await codes()).toBe(1);
+    const saved = clock;
+    clock = new Date(saved.getTime() + 2 * 24 * 3600_000);
+    try {
+      await run(me, 'link');
+    } finally {
+      clock = saved;
+    }
+    expect(await codes()).toBe(0);
+  });
+
   it('claims an unclaimed creator identity by code, moving its escrow to the user (money rule 9)', async () => {
     const slack = person();
     await run(slack, 'join');

@@ -118,6 +118,8 @@ describe('Slack end to end', () => {
     const admin = s.userId('admin');
     s.fake.setUser(s.team, { id: admin, is_admin: true });
     expect((await flattr(s.userId('alice'), 'channel')).text).toContain('Only community admins');
+    const inDm = await s.command(admin, 'channel', { channel_id: 'D0ADMIN', channel_name: 'directmessage' });
+    expect(((await inDm.json()) as Ephemeral).text).toContain('inside the channel');
     expect((await flattr(admin, 'channel')).text).toBe('Payout notices for this community will be posted in <#C0GENERAL>.');
     const rows = await s.database.prisma.$queryRawUnsafe<{ notice_channel: string }[]>(
       `SELECT notice_channel FROM communities WHERE platform = 'slack' AND external_id = $1`, s.team);
