@@ -1,5 +1,6 @@
 import type { Tx } from '../db/database.js';
 import { ensureAccounts } from '../ledger/accounts.js';
+import { holdEscrowFenceExclusive } from './escrow-fence.js';
 import { postTransfer, type EntryInput } from '../ledger/post-transfer.js';
 
 type PayerBalance = { account_id: number; currency: string; payer_user_id: number | null; balance: bigint; last_entry: bigint };
@@ -9,14 +10,14 @@ type PayerBalance = { account_id: number; currency: string; payer_user_id: numbe
  * currency) moves to the creator's balance in one transfer, debiting each
  * paying supporter's part so escrow stays traceable to zero.
  *
- * Call it in the transaction that sets identities.user_id. The escrow
- * accounts are locked FOR UPDATE, and a settlement batch locks the unclaimed
- * identities it credits FOR SHARE, so a batch either sees the identity
- * claimed (credits the creator directly) or commits its escrow before this
- * moves it. Idempotent: an empty escrow posts nothing, and the key names the
+ * Call it in the transaction that sets identities.user_id. It takes the
+ * escrow fence (see escrow-fence.ts) exclusively, so every settlement batch
+ * either commits its escrow credit before this moves the escrow, or starts
+ * after and credits the creator directly. Idempotent: an empty escrow posts nothing, and the key names the
  * last escrow entry moved, so a retried call with the same state is a no-op.
  */
 export async function claimEscrow(tx: Tx, identityId: number, userId: number): Promise<void> {
+  await holdEscrowFenceExclusive(tx);
   await tx.$queryRawUnsafe(`SELECT id FROM accounts WHERE kind = 'escrow' AND identity_id = $1 ORDER BY id FOR UPDATE`, identityId);
   const rows = await tx.$queryRawUnsafe<PayerBalance[]>(
     `SELECT a.id AS account_id, a.currency, e.payer_user_id, sum(e.amount)::int8 AS balance, max(e.id)::int8 AS last_entry

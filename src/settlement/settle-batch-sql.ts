@@ -17,6 +17,9 @@ function account(kind: string, userId: string, identityId: string, currency: str
              AND ${is('a.identity_id', identityId)} AND a.currency = ${currency})`;
 }
 
+/** The self-check problem that means "make the accounts and try again", not a bug. */
+export const MISSING_ACCOUNT = 'an entry has no account';
+
 /** The batch's supporters not settled yet. */
 const PENDING = `
   SELECT s.supporter_id, s.currency, s.budget, s.flattrs AS n
@@ -30,22 +33,17 @@ const lockWallets = `
    ORDER BY a.id FOR UPDATE OF a`;
 
 /**
- * Locks the batch's unclaimed recipients FOR SHARE (fencing claimEscrow) and
- * makes any account the run's opening did not (an identity claimed since),
- * sorted so concurrent batches never deadlock on the unique index.
+ * Makes the creator or escrow accounts the run's opening did not (a
+ * recipient claimed since, crediting a new currency), sorted so concurrent
+ * batches never deadlock on the unique index. Run only when the settle
+ * statement found an account missing.
  */
-const lockRecipientsAndEnsureAccounts = `
-WITH recipients AS MATERIALIZED (
-  SELECT DISTINCT f.recipient_identity_id AS id, p.currency FROM (${PENDING}) p
-    JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'
-),
-locked AS (
-  SELECT i.id FROM identities i WHERE i.user_id IS NULL AND i.id IN (SELECT id FROM recipients) ORDER BY i.id FOR SHARE
-)
+const ensureAccounts = `
 INSERT INTO accounts (kind, user_id, identity_id, currency)
-SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END, i.user_id, CASE WHEN i.user_id IS NULL THEN i.id END, r.currency
-  FROM recipients r JOIN identities i ON i.id = r.id
- WHERE (SELECT count(*) FROM locked) >= 0 -- reading "locked" to its end is what takes the locks
+SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END, i.user_id, CASE WHEN i.user_id IS NULL THEN i.id END, p.currency
+  FROM (${PENDING}) p
+  JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'
+  JOIN identities i ON i.id = f.recipient_identity_id
  ORDER BY 1, 2, 3, 4
 ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`;
 
@@ -104,9 +102,8 @@ credits AS (
     FROM shares WHERE transfer_id IS NOT NULL
    GROUP BY 1, 2, 3, 4, 5 HAVING sum(amount) > 0
 ),
-written AS (
-  INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
-  SELECT transfer_id, wallet_id, currency, -charged, NULL::int FROM settled WHERE transfer_id IS NOT NULL
+legs AS MATERIALIZED (
+  SELECT transfer_id, wallet_id AS account_id, currency, -charged AS amount, NULL::int AS payer_user_id FROM settled WHERE transfer_id IS NOT NULL
   UNION ALL
   SELECT s.transfer_id, h.id, s.currency, CASE WHEN s.n > 0 THEN s.fee ELSE s.charged END, NULL
     FROM settled s LEFT JOIN house h ON h.currency = s.currency AND h.kind = CASE WHEN s.n > 0 THEN 'fees' ELSE 'charity' END
@@ -116,15 +113,19 @@ written AS (
                            ELSE ${account("'escrow'", 'NULL', 'credits.escrow_identity_id', 'credits.currency')} END,
          currency, amount, CASE WHEN creator_id IS NULL THEN supporter_id END
     FROM credits
-  RETURNING transfer_id, currency, amount, account_id
+),
+written AS (
+  INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
+  SELECT transfer_id, account_id, currency, amount, payer_user_id FROM legs WHERE account_id IS NOT NULL
+  RETURNING transfer_id, currency, amount
 )
 SELECT (SELECT count(*)::int FROM written) AS entries,
        coalesce(
+         (SELECT '${MISSING_ACCOUNT}' FROM legs WHERE account_id IS NULL LIMIT 1),
          (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM written
            GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1),
-         (SELECT 'an entry of transfer ' || transfer_id || ' has no account' FROM written WHERE account_id IS NULL LIMIT 1),
          (SELECT 'shares of supporter ' || supporter_id || ' sum to ' || sum(amount) || ', not ' || min(distributable) FROM shares
            GROUP BY supporter_id HAVING sum(amount) <> min(distributable) LIMIT 1)
        ) AS problem`;
 
-export const SETTLE_BATCH_SQL = { lockWallets, lockRecipientsAndEnsureAccounts, settle } as const;
+export const SETTLE_BATCH_SQL = { lockWallets, ensureAccounts, settle } as const;

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../../src/ledger/verify-ledger.js';
+import { openRun } from '../../src/settlement/open-run.js';
+import { runSettlement } from '../../src/settlement/run-settlement.js';
+import { setSupporter } from '../../src/supporters/set-supporter.js';
+import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { buildWorld, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from './support/settle-world.js';
+
+/** Six supporters in EUR and USD flattr one unclaimed creator, R0. */
+const SPEC: WorldSpec = {
+  recipients: [{ claimed: false }],
+  supporters: Array.from({ length: 6 }, (_, i) => ({
+    currency: i % 2 ? 'USD' : 'EUR', budget: 1000n + BigInt(i), wallet: 2000n, flattrs: [{ recipient: 0, active: true }, { recipient: 0, active: true }],
+  })),
+};
+
+/** Claims racing with settlement: the creator ends up with every cent, escrow with none. */
+describe('claiming a creator while its period settles', () => {
+  let database: TestDatabase;
+  const db = () => database.prisma;
+  beforeAll(async () => { database = await createPostgresDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+  beforeEach(async () => {
+    await db().$executeRawUnsafe(RESET_SQL);
+    await buildWorld(db(), SPEC);
+  });
+
+  const balances = () => db().$queryRawUnsafe<{ kind: string; currency: string; balance: bigint }[]>(
+    `SELECT a.kind, trim(a.currency) AS currency, sum(e.amount)::int8 AS balance FROM accounts a JOIN entries e ON e.account_id = a.id
+      WHERE a.kind IN ('creator', 'escrow') GROUP BY 1, 2 ORDER BY 1, 2`);
+  const distributed = async () => Object.fromEntries((await db().$queryRawUnsafe<{ currency: string; d: bigint }[]>(
+    `SELECT trim(currency) AS currency, sum(charged - fee)::int8 AS d FROM supporter_settlements GROUP BY 1`)).map((r) => [r.currency, r.d]));
+
+  it('credits the creator directly when the claim comes after the run opened (accounts made on the way)', async () => {
+    await openRun(db(), PERIOD, settings({ batchSize: 2 }), NOW);
+    await setSupporter(db(), { platform: 'slack', externalId: 'T1:R0' });
+    await runSettlement(db(), PERIOD, settings({ batchSize: 2 }), {}, NOW);
+    const d = await distributed();
+    expect(await balances()).toEqual([
+      { kind: 'creator', currency: 'EUR', balance: d.EUR },
+      { kind: 'creator', currency: 'USD', balance: d.USD },
+    ]);
+    expect(await verifyLedger(db())).toMatchObject({ ok: true });
+  });
+
+  it('a claim in the middle of a batch waits for it and moves what it escrowed', async () => {
+    let claim: Promise<unknown> | undefined;
+    await runSettlement(db(), PERIOD, settings({ batchSize: 2 }), {
+      onStage: async (stage, { batch }) => {
+        if (stage !== 'batch-written' || batch !== 0) return;
+        claim = setSupporter(db(), { platform: 'slack', externalId: 'T1:R0' });
+        await new Promise((r) => setTimeout(r, 300));
+      },
+    }, NOW);
+    await claim;
+    const d = await distributed();
+    const rows = await balances();
+    expect(rows.filter((r) => r.kind === 'creator')).toEqual([
+      { kind: 'creator', currency: 'EUR', balance: d.EUR },
+      { kind: 'creator', currency: 'USD', balance: d.USD },
+    ]);
+    expect(rows.filter((r) => r.kind === 'escrow').every((r) => r.balance === 0n)).toBe(true);
+    expect(await verifyLedger(db())).toMatchObject({ ok: true });
+  });
+});
