@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,18 +157,23 @@ export async function waitFor(check: () => Promise<boolean> | boolean, what: str
   }
 }
 
-/** A real hub (role all: HTTP, adapters, ingest worker) on a fresh database and queue prefix. */
-export async function startTestHub(env: Record<string, string>, options: { now?: () => Date } = {}) {
-  const database: TestDatabase = await createPostgresDatabase();
+/**
+ * A real hub (role all: HTTP, adapters, ingest worker) on a fresh queue prefix
+ * and a fresh database: PostgreSQL by default, or the embedded PGlite default
+ * in a temporary directory (then `database.prisma` is the hub's own client).
+ */
+export async function startTestHub(env: Record<string, string>, options: { now?: () => Date; database?: 'postgres' | 'pglite' } = {}) {
+  const postgres: TestDatabase | undefined = options.database === 'pglite' ? undefined : await createPostgresDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-adapter-'));
   const hub = await startHub(loadConfig({
-    DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), PORT: '0', HOST: '127.0.0.1',
+    ...(postgres && { DATABASE_URL: postgres.url }), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), PORT: '0', HOST: '127.0.0.1',
     DATA_DIR: dataDir, LOG_LEVEL: 'silent', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: randomBytes(16).toString('hex'), SESSION_SECRET: randomBytes(32).toString('hex'), ...env,
   }), { role: 'all', now: options.now }).catch(async (error: unknown) => {
-    await database.drop();
+    await postgres?.drop();
     throw error;
   });
+  const database: { prisma: Db; url?: string } = postgres ?? { prisma: (await hub.runtime.db()).prisma };
   return {
     hub, database,
     drain: () => drainHub(hub, database.prisma),
@@ -176,7 +181,8 @@ export async function startTestHub(env: Record<string, string>, options: { now?:
       const likes = await hub.runtime.queue(QUEUES.likes);
       await likes.obliterate({ force: true }).catch(() => {});
       await hub.close();
-      await database.drop();
+      await postgres?.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -12,7 +12,7 @@ export type SlackDelivery = Delivery & { envelope: Record<string, unknown> };
  * The clock is injected and moves one second per delivery, so every event
  * happens after the previous one and requests are always inside the window.
  */
-export async function startSlackHub(options: { team?: string; oauth?: boolean } = {}) {
+export async function startSlackHub(options: { team?: string; oauth?: boolean; database?: 'postgres' | 'pglite' } = {}) {
   const team = options.team ?? `T${randomBytes(4).toString('hex').toUpperCase()}`;
   const secret = randomBytes(16).toString('hex');
   const fake = await startFakeSlackApi();
@@ -22,7 +22,7 @@ export async function startSlackHub(options: { team?: string; oauth?: boolean } 
   const env: Record<string, string> = options.oauth
     ? { SLACK_SIGNING_SECRET: secret, SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'), SLACK_API_URL: fake.url }
     : { SLACK_SIGNING_SECRET: secret, SLACK_BOT_TOKEN: ws.botToken, SLACK_API_URL: fake.url };
-  const test = await startTestHub(env, { now }).catch(async (error: unknown) => {
+  const test = await startTestHub(env, { now, database: options.database }).catch(async (error: unknown) => {
     await fake.close();
     throw error;
   });
