@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+import { rejectNoticeRateLimit } from './send.js';
 
 export type DiscordClientConfig = { token: string; apiUrl?: string };
 
@@ -20,7 +21,7 @@ export function createDiscordClient(config: DiscordClientConfig): Client {
     // As many shards as Discord recommends (one per 2,500 guilds), all in this process; event ids are per shard session.
     shards: 'auto',
     // DISCORD_API_URL moves every REST call (and so the gateway URL, from /gateway/bot) to a local fake.
-    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    rest: { ...(config.apiUrl ? { api: config.apiUrl } : {}), rejectOnRateLimit: rejectNoticeRateLimit },
     // Nothing here reads cached messages: reactions come raw, authors from REST (see author-lookup.ts).
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });

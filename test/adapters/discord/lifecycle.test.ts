@@ -62,6 +62,18 @@ describe('discord adapter lifecycle and sending', () => {
     expect(dm.channel).toBe(h.fake.state.dms.get('80351110224678912'));
     expect(h.fake.state.posted.get(dm.channel)).toEqual([expect.objectContaining({ content: 'Your November statement.' })]);
   });
+
+  it('turns a 429 on a notice into DISCORD_RATE_LIMITED with retry_after, at once', async () => {
+    await h.adapter.start();
+    const channel = h.fake.guild.channelId;
+    h.fake.state.rateLimitNext = { path: `/channels/${channel}/messages`, retryAfterSeconds: 30 };
+    const started = Date.now();
+    await expect(h.adapter.send({ channel, text: 'Rate limited notice.' })).rejects.toMatchObject({
+      name: 'DiscordSendError', code: 'DISCORD_RATE_LIMITED', retryAfterMs: expect.toSatisfy((ms: number) => ms >= 30_000 && ms < 31_000),
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(h.fake.state.posted.get(channel)?.some((m) => (m as { content: string }).content === 'Rate limited notice.')).toBe(false);
+  });
 });
 
 describe('discord adapter start failures', () => {

@@ -33,7 +33,7 @@ export class FakeDiscord {
     };
     const routes = createRestRoutes(this.state);
     this.server = createServer((req, res) => {
-      handleRest(routes, this.requests, this.token, req, res).catch((error: unknown) => {
+      handleRest(routes, this.requests, this.state, req, res).catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: String(error), code: 0 }));
       });

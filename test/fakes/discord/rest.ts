@@ -18,6 +18,8 @@ export type FakeRestState = {
   /** Messages the bot posted, by channel id. */
   posted: Map<string, unknown[]>;
   nextId(): string;
+  /** The next request to this path (exact, after /api/v10) answers 429 once, as Discord does when a bucket is empty. */
+  rateLimitNext?: { path: string; retryAfterSeconds: number };
 };
 
 /**
@@ -66,7 +68,7 @@ export function createRestRoutes(state: FakeRestState): Route[] {
 }
 
 /** Dispatches one HTTP request under `/api/v10` to the routes, recording it. */
-export async function handleRest(routes: Route[], log: RecordedRequest[], token: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleRest(routes: Route[], log: RecordedRequest[], state: FakeRestState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://fake');
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -78,9 +80,25 @@ export async function handleRest(routes: Route[], log: RecordedRequest[], token:
     authorization: req.headers.authorization,
   };
   log.push(request);
-  const reply = authorized(request, token) ?? route(routes, request);
-  res.writeHead(reply.status, reply.body === undefined ? {} : { 'content-type': 'application/json' });
+  const limited = rateLimited(state, request);
+  const reply = authorized(request, state.token) ?? limited?.reply ?? route(routes, request);
+  res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...limited?.headers });
   res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+}
+
+/** https://discord.com/developers/docs/topics/rate-limits#header-format */
+function rateLimited(state: FakeRestState, request: RecordedRequest): { reply: Reply; headers: Record<string, string> } | undefined {
+  const limit = state.rateLimitNext;
+  if (!limit || limit.path !== request.path) return undefined;
+  state.rateLimitNext = undefined;
+  const after = String(limit.retryAfterSeconds);
+  return {
+    reply: { status: 429, body: { message: 'You are being rate limited.', retry_after: limit.retryAfterSeconds, global: false } },
+    headers: {
+      'retry-after': after, 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': after,
+      'x-ratelimit-bucket': 'fake-bucket', 'x-ratelimit-scope': 'user',
+    },
+  };
 }
 
 function authorized(request: RecordedRequest, token: string): Reply | undefined {
