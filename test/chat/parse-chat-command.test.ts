@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseAmount } from '../../src/domain/money.js';
 import { chatLocale } from '../../src/chat/chat-types.js';
 import { parseChatCommand } from '../../src/chat/parse-chat-command.js';
 import { parseItemRef } from '../../src/chat/parse-item-ref.js';
@@ -56,5 +58,22 @@ describe('chatLocale', () => {
   it('reduces platform locales to en or fr', () => {
     expect([chatLocale('fr-FR'), chatLocale('fr'), chatLocale('en-GB'), chatLocale('en_US'), chatLocale('de-DE'), chatLocale(undefined)])
       .toEqual(['fr', 'fr', 'en', 'en', undefined, undefined]);
+  });
+});
+
+describe('parseChatCommand properties', () => {
+  it('never throws, whatever is typed', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => {
+      expect(parseChatCommand(text).kind).toBeTypeOf('string');
+    }));
+  });
+
+  it('hands any typed budget to the money parser unchanged, which reads it to the exact cent', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 14n - 1n }), fc.constantFrom('', ' EUR', ' eur', ' €', 'EUR'), (minor, suffix) => {
+      const typed = `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
+      const command = parseChatCommand(`budget ${typed}${suffix}`);
+      expect(command).toMatchObject({ kind: 'budget', amount: typed });
+      expect(parseAmount(typed, 'EUR').minor).toBe(minor);
+    }));
   });
 });
