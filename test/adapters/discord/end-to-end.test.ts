@@ -120,4 +120,14 @@ describe('discord end to end: /flattr commands and reactions become flattrs in t
     // The hub's injected receipt clock, never the database's now().
     expect(occurred.every((o) => o.occurred_at.toISOString().startsWith('2026-11-10T09:00:00'))).toBe(true);
   });
+
+  it('revokes every flattr on a message when a moderator removes all its reactions', async () => {
+    const guild = fake.guild;
+    const m1 = '1300000000000000001';
+    clock = new Date('2026-11-10T09:10:00.000Z');
+    fake.gateway.dispatch('MESSAGE_REACTION_REMOVE_ALL', { guild_id: guild.id, channel_id: guild.channelId, message_id: m1 });
+    const after = await until((r) => r.filter((x) => x.item.endsWith(m1)).every((x) => x.status === 'revoked'), 'both flattrs on m1 to be revoked');
+    expect(after.filter((x) => x.item.endsWith(m1)).map((x) => [x.liker, x.status])).toEqual([[ANN, 'revoked'], [BEN, 'revoked']]);
+    expect(after.filter((x) => !x.item.endsWith(m1)).map((x) => x.status)).toEqual(['active', 'revoked']);
+  });
 });
