@@ -146,4 +146,31 @@ describe('discord adapter against the fake gateway and REST API', () => {
     await settle(6);
     expect(new Set(h.recorded.events.map((e) => e.eventId)).size).toBe(4);
   });
+
+  it('resumes when Discord asks for a reconnect (op 7)', async () => {
+    const resumes = h.fake.gateway.resumes;
+    h.fake.gateway.requestReconnect();
+    await waitFor(() => h.fake.gateway.resumes === resumes + 1, 'a RESUME after op 7');
+    h.fake.react('add', { messageId: nextMessage(), userId: LIKER, emoji: '⭐', authorId: AUTHOR });
+    await settle(1);
+    expect(h.fake.gateway.identifies).toBe(1);
+  });
+
+  it('identifies again when its session cannot be resumed, and new dispatches get new ids', async () => {
+    const m = nextMessage();
+    h.fake.react('add', { messageId: m, userId: LIKER, emoji: '⭐', authorId: AUTHOR });
+    await settle(1);
+    h.fake.gateway.invalidateSessions();
+    h.fake.gateway.disconnect(4000);
+    await waitFor(() => h.fake.gateway.identifies === 2 && h.fake.gateway.session?.socket?.readyState === 1, 'a new IDENTIFY');
+    // The new session numbers its dispatches from 1 again: the session id keeps the event ids apart.
+    await waitFor(() => h.fake.gateway.acknowledged >= 1, 'the new session to be acknowledged');
+    h.fake.react('remove', { messageId: m, userId: LIKER, emoji: '⭐' });
+    h.fake.react('add', { messageId: m, userId: LIKER, emoji: '⭐', authorId: AUTHOR });
+    await settle(3);
+    // Enqueue order may differ (an author lookup is async); receipt order is in occurredAt, which the ingest follows.
+    const byTime = [...h.recorded.events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+    expect(byTime.map((e) => e.action)).toEqual(['like', 'unlike', 'like']);
+    expect(new Set(h.recorded.events.map((e) => e.eventId)).size).toBe(3);
+  });
 });

@@ -55,6 +55,17 @@ export class FakeGateway {
     this.session?.socket?.close(code, 'fake gateway disconnect');
   }
 
+  /** Op 7: Discord asks the client to reconnect and RESUME. */
+  requestReconnect(): void {
+    const socket = this.session?.socket;
+    if (socket) send(socket, { op: 7, d: null });
+  }
+
+  /** Forgets every session, so the next RESUME gets op 9 (invalid session) and the client must IDENTIFY again. */
+  invalidateSessions(): void {
+    for (const session of this.sessions) session.id = `expired-${session.id}`;
+  }
+
   close(): void {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
