@@ -19,6 +19,7 @@ import { splitBudget } from '../src/domain/split.js';
 import { ensureAccounts } from '../src/ledger/accounts.js';
 import { postTransfer } from '../src/ledger/post-transfer.js';
 import { runSettlement } from '../src/settlement/run-settlement.js';
+import { generateSettleWorld } from './settle-data.js';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PERIOD = '2026-10';
@@ -67,7 +68,7 @@ async function benchSize(flattrs: number, supporters: number): Promise<Figures> 
     await client.connect();
     try {
       let t = Date.now();
-      await generate(client, flattrs, supporters);
+      await generateSettleWorld(client, flattrs, supporters, PERIOD);
       log(`${flattrs} flattrs / ${supporters} supporters generated in ${sec(Date.now() - t)} s`);
 
       t = Date.now();
@@ -109,32 +110,6 @@ async function benchSize(flattrs: number, supporters: number): Promise<Figures> 
     await database.close();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
-}
-
-/** The world, set-based: supporters with budgets and funded wallets, creators half claimed, 10-ish flattrs each. */
-async function generate(client: pg.Client, flattrs: number, supporters: number): Promise<void> {
-  const recipients = Math.max(1, Math.floor(supporters / 5));
-  const q = (sql: string, params: unknown[] = []) => client.query(sql, params);
-  await q(`INSERT INTO users (id, currency) SELECT g, 'EUR' FROM generate_series(1, $1::int + $2::int) g`, [supporters, recipients]);
-  await q(`SELECT setval('users_id_seq', $1::int + $2::int)`, [supporters, recipients]);
-  await q(`INSERT INTO identities (platform, external_id, user_id) SELECT 'slack', 'T1:S' || g, g FROM generate_series(1, $1::int) g`, [supporters]);
-  // Recipients: every other one claimed by a creator user, the rest unclaimed (escrow).
-  await q(`INSERT INTO identities (platform, external_id, user_id)
-           SELECT 'slack', 'T1:R' || g, CASE WHEN g % 2 = 0 THEN $1::int + g END FROM generate_series(1, $2::int) g`, [supporters, recipients]);
-  await q(`INSERT INTO supporter_settings (user_id, budget_minor, platforms)
-           SELECT g, 500 + (hashint4(g) & 4095), '{slack}' FROM generate_series(1, $1::int) g`, [supporters]);
-  await q(`INSERT INTO accounts (kind, currency) VALUES ('external', 'EUR')`);
-  await q(`INSERT INTO accounts (kind, user_id, currency) SELECT 'wallet', g, 'EUR' FROM generate_series(1, $1::int) g`, [supporters]);
-  await q(`INSERT INTO transfers (kind, idempotency_key) VALUES ('funding', 'bench-funding')`);
-  await q(`INSERT INTO entries (transfer_id, account_id, currency, amount)
-           SELECT 1, a.id, 'EUR', 3000 + (hashint4(a.user_id + 7) & 4095) FROM accounts a WHERE a.kind = 'wallet'`);
-  await q(`INSERT INTO entries (transfer_id, account_id, currency, amount)
-           SELECT 1, (SELECT id FROM accounts WHERE kind = 'external'), 'EUR', -sum(amount) FROM entries WHERE transfer_id = 1`);
-  await q(`INSERT INTO flattrs (supporter_id, recipient_identity_id, platform, item, period, occurred_at, status, source_event_id)
-           SELECT 1 + (g % $2::int), $2::int + 1 + ((hashint8(g) & 2147483647) % $3::int), 'slack', 'T1:C1:' || g, $4,
-                  '2026-10-15T12:00:00Z', CASE WHEN g % 20 = 0 THEN 'revoked' ELSE 'active' END, 'ev' || g
-             FROM generate_series(1, $1::int) g`, [flattrs, supporters, recipients, PERIOD]);
-  await q(`VACUUM ANALYZE`);
 }
 
 /** (c): what a straightforward ORM implementation does per supporter, in a transaction rolled back at the end. */

@@ -54,11 +54,11 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
       `INSERT INTO accounts (kind, user_id, identity_id, currency)
        SELECT kind, user_id, identity_id, currency FROM (
          SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind, i.user_id,
-                CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, s.currency
-           FROM settlement_supporters s
-           JOIN flattrs f ON f.period = s.period AND f.supporter_id = s.supporter_id AND f.status = 'active'
-           JOIN identities i ON i.id = f.recipient_identity_id
-          WHERE s.period = $1
+                CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, r.currency
+           FROM (SELECT DISTINCT f.recipient_identity_id, u.currency
+                   FROM flattrs f JOIN users u ON u.id = f.supporter_id
+                  WHERE f.period = $1 AND f.status = 'active') r
+           JOIN identities i ON i.id = r.recipient_identity_id
          UNION
          SELECT k, NULL::int, NULL::int, c.currency FROM (SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1) c
           CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
