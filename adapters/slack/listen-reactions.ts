@@ -9,8 +9,8 @@ type UserInfo = (client: Parameters<Parameters<App['event']>[1]>[0]['client'], t
 
 /**
  * Every Events API event: reactions become LikeEvents, anything else is
- * ignored with a reason. Whether the reactor is a bot is not in the event,
- * so users.info (cached) is asked, only for reactions that would count.
+ * ignored with a reason. Whether the reactor or the author is a bot is not in
+ * the event, so users.info (cached) is asked, only for reactions that would count.
  */
 export function listenReactions(app: App, ctx: AdapterContext, o: { oauth: boolean; userInfo: UserInfo }): void {
   app.event(/.*/, async ({ body, context, client }) => {
@@ -24,9 +24,10 @@ export function listenReactions(app: App, ctx: AdapterContext, o: { oauth: boole
     }
     let result = normalizeSlackEvent(envelope.data);
     if (result.kind === 'like') {
-      const user = String(event.user);
-      const isBot = user === context.botUserId || (await lookup(ctx, () => o.userInfo(client, team, user)))?.isBot === true;
-      result = normalizeSlackEvent(envelope.data, { isBot });
+      const isBot = async (user: string) =>
+        user === context.botUserId || (await lookup(ctx, () => o.userInfo(client, team, user)))?.isBot === true;
+      const [reactor, author] = await Promise.all([isBot(String(event.user)), isBot(String(event.item_user))]);
+      result = normalizeSlackEvent(envelope.data, { isBot: reactor, authorIsBot: author });
     }
     if (result.kind === 'ignored') return ctx.ignore('slack', result.reason, { ...result.details, retry: context.retryNum });
     await ctx.emitLike(result.event);

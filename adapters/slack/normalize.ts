@@ -1,10 +1,10 @@
 import { describeZodError, type LikeEvent } from '../../src/domain/like-event.js';
 import { reactionEventSchema, type EventCallback } from './schema.js';
 
-/** What the transport knows about the reacting user (from users.info), since the event itself does not say. */
-export type ReactorFacts = { isBot: boolean };
+/** What the transport knows about the people involved (from users.info), since the event itself does not say. */
+export type ReactorFacts = { isBot: boolean; authorIsBot?: boolean };
 
-export type SlackIgnoreReason = 'unhandled_event' | 'malformed_event' | 'file_item' | 'no_author' | 'bot_user';
+export type SlackIgnoreReason = 'unhandled_event' | 'malformed_event' | 'file_item' | 'no_author' | 'bot_user' | 'bot_author';
 export type Normalized =
   | { kind: 'like'; event: LikeEvent }
   | { kind: 'ignored'; reason: SlackIgnoreReason; details: Record<string, unknown> };
@@ -26,6 +26,8 @@ export function normalizeSlackEvent(envelope: EventCallback, facts?: ReactorFact
   if (event.item.type !== 'message') return { kind: 'ignored', reason: 'file_item', details: { eventId, itemType: event.item.type } };
   if (facts?.isBot) return { kind: 'ignored', reason: 'bot_user', details: { eventId, user: event.user } };
   if (!event.item_user) return { kind: 'ignored', reason: 'no_author', details: { eventId } };
+  // A bot's message (the hub's own notices included) is no creator's work: no money may flow to it.
+  if (facts?.authorIsBot) return { kind: 'ignored', reason: 'bot_author', details: { eventId, author: event.item_user } };
   return {
     kind: 'like',
     event: {

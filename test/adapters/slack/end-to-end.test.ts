@@ -9,7 +9,11 @@ type Ephemeral = { response_type: string; text: string };
 /** The running hub end to end over Slack's wire protocol: commands, reactions, flattrs in the database. */
 describe('Slack end to end', () => {
   let s: SlackHub;
-  beforeAll(async () => { s = await startSlackHub(); });
+  beforeAll(async () => {
+    s = await startSlackHub();
+    // Before any lookup: the adapter caches users.info for a few minutes.
+    s.fake.setUser(s.team, { id: s.userId('bob'), locale: 'fr-FR' });
+  });
   afterAll(async () => { await s?.close(); });
 
   const flattr = async (user: string, text: string): Promise<Ephemeral> => {
@@ -61,7 +65,6 @@ describe('Slack end to end', () => {
     expect((await flattr(alice, 'frobnicate')).text).toContain('I don\'t know "frobnicate"');
     expect((await flattr(alice, '')).text).toContain('/flattr budget 35');
     const bob = s.userId('bob');
-    s.fake.setUser(s.team, { id: bob, locale: 'fr-FR' });
     expect((await flattr(bob, 'join')).text).toContain('Bienvenue');
     expect((await flattr(bob, 'budget 20 EUR')).text).toContain('20,00');
     await flattr(bob, 'on');
@@ -80,10 +83,11 @@ describe('Slack end to end', () => {
     const a1off = s.envelope({ user: alice, author: carol, message: 'm1', emoji: 'star', remove: true });
     const bot = s.envelope({ user: robot, author: carol, message: 'm3', emoji: 'star' });
     const self = s.envelope({ user: bob, author: bob, message: 'm4', emoji: 'star' });
+    const onBot = s.envelope({ user: alice, author: robot, message: 'm8', emoji: 'star' });
     const file = loadSlackFixture<{ team_id: string; event: { user: string } }>('reaction-added-file');
     Object.assign(file, { team_id: s.team, event_id: 'EvFILE1' });
     file.event.user = s.userId(alice);
-    for (const d of [a1, b1, a2, bot, self]) expect((await s.post(d.envelope)).status).toBe(200);
+    for (const d of [a1, b1, a2, bot, self, onBot]) expect((await s.post(d.envelope)).status).toBe(200);
     expect((await s.post(b1.envelope, { retryNum: 1 })).status).toBe(200);
     expect((await s.post(file)).status).toBe(200);
     await s.drain();
@@ -99,7 +103,7 @@ describe('Slack end to end', () => {
       { item: a2.item, status: 'active', recipient: id(dave) },
     ]));
     expect(rows).toHaveLength(3);
-    expect(drained.ignored).toMatchObject({ bot_user: 1, file_item: 1, self_like: 1 });
+    expect(drained.ignored).toMatchObject({ bot_user: 1, bot_author: 1, file_item: 1, self_like: 1 });
     expect(await likeEvents()).toBe(4);
     expect((await flattr(s.userId(alice), 'status')).text).toContain('1 flattr waiting for the month-end split');
   });

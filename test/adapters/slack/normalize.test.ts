@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeSlackEvent, slackTsToIso } from '../../../adapters/slack/normalize.js';
+import { normalizeSlackEvent, slackTsToIso, type ReactorFacts } from '../../../adapters/slack/normalize.js';
 import { eventCallbackSchema, isRoutableBody } from '../../../adapters/slack/schema.js';
 import { parseBody } from '../../../adapters/slack/slack-http.js';
 import { signBody, verifySlackRequest } from '../../../adapters/slack/verify-request.js';
 import { likeEventSchema } from '../../../src/domain/like-event.js';
 import { loadSlackFixture, type SlackFixture } from '../../fixtures/slack/load.js';
 
-const normalize = (name: SlackFixture, facts?: { isBot: boolean }) => normalizeSlackEvent(eventCallbackSchema.parse(loadSlackFixture(name)), facts);
+const normalize = (name: SlackFixture, facts?: ReactorFacts) => normalizeSlackEvent(eventCallbackSchema.parse(loadSlackFixture(name)), facts);
 
 describe('normalizeSlackEvent on Slack\'s documented payloads', () => {
   it('maps reaction_added on a message to a like (DESIGN.md section 1)', () => {
@@ -44,9 +44,10 @@ describe('normalizeSlackEvent on Slack\'s documented payloads', () => {
     expect(normalize(name)).toMatchObject({ kind: 'ignored', reason });
   });
 
-  it('ignores reactions by bots', () => {
+  it('ignores reactions by bots and on bots\' messages', () => {
     expect(normalize('reaction-added-message', { isBot: true })).toMatchObject({ kind: 'ignored', reason: 'bot_user' });
     expect(normalize('reaction-added-message', { isBot: false })).toMatchObject({ kind: 'like' });
+    expect(normalize('reaction-added-message', { isBot: false, authorIsBot: true })).toMatchObject({ kind: 'ignored', reason: 'bot_author' });
   });
 
   it('reads Slack timestamps by string slicing', () => {
