@@ -6,6 +6,7 @@ import {
   isReactionDispatch, itemOf, parseReactionDispatch, toLikeEvent, type GatewayStamp, type ReactionChange, type ReactionClear, type ReactionTarget,
 } from './normalize.js';
 import type { ReactionIndex } from './reaction-index.js';
+import { readySchema } from './schema.js';
 
 /** Every dispatch Discord documents; discord.js handles the rest of them (guilds, channels, interactions). */
 const DOCUMENTED_DISPATCHES = new Set<string>(Object.values(GatewayDispatchEvents));
@@ -49,8 +50,8 @@ export function createReactionListener(deps: ReactionListenerDeps) {
   return {
     onDispatch(packet: RawDispatch, shardId: number): void {
       if (packet.t === 'READY') {
-        const sessionId = (packet.d as { session_id?: unknown } | null)?.session_id;
-        if (typeof sessionId === 'string') sessions.set(shardId, sessionId);
+        const ready = readySchema.safeParse(packet.d);
+        if (ready.success) sessions.set(shardId, ready.data.session_id);
         return;
       }
       if (!isReactionDispatch(packet.t)) {

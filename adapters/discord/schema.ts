@@ -57,3 +57,6 @@ export const interactionSchema = z.looseObject({
   data: z.looseObject({}).optional(),
 }).refine((i) => i.user !== undefined || i.member !== undefined, { message: 'needs user or member.user', path: ['user'] })
   .refine((i) => i.type === 1 || i.data !== undefined, { message: 'required for this interaction type', path: ['data'] });
+
+/** READY: the session id names this connection's deliveries (see normalize.ts GatewayStamp). */
+export const readySchema = z.looseObject({ session_id: z.string().min(1) });
