@@ -39,6 +39,11 @@ describe('discord /flattr interactions', () => {
     expect(await noticeChannels()).toEqual([h.fake.guild.channelId]);
   });
 
+  it('answers a subcommand it does not know (a stale registration) with the help text', async () => {
+    const reply = await h.fake.command(USER, 'frobnicate', [{ name: 'x', type: 3, value: 'y' }]);
+    expect(reply).toMatchObject({ flags: 64, content: `${MESSAGES.en.unknown('frobnicate')}\n\n${MESSAGES.en.help}` });
+  });
+
   it('ignores interactions other than /flattr with a reason', async () => {
     h.fake.gateway.dispatch('INTERACTION_CREATE', {
       ...flattrInteraction({
