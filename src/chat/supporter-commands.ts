@@ -38,7 +38,10 @@ export async function emojiCommand(r: Run, emoji: string[]): Promise<string> {
   return emoji.some((e) => e.toLowerCase() === 'default') ? r.m.emojiDefault(list) : r.m.emojiSet(list);
 }
 
-/** Slack renders `:name:` as the emoji; elsewhere the bare names read best. */
+// Discord does not turn :shortcodes: in bot messages into emoji, so standard ones are shown as unicode.
+const GLYPHS: Record<string, string> = { star: '⭐', star2: '🌟', heart: '❤️', '+1': '👍' };
+
+/** Slack renders `:name:` as the emoji; elsewhere unicode for standard ones, the bare name for custom ones. */
 export function formatEmoji(names: readonly string[], platform: string): string {
-  return names.map((n) => (platform === 'slack' ? `:${n}:` : n)).join(' ');
+  return names.map((n) => (platform === 'slack' ? `:${n}:` : GLYPHS[n] ?? n)).join(' ');
 }

@@ -87,6 +87,8 @@ describe.each(Object.entries(DATABASES))('runChatCommand on %s', (_kind, create)
     expect(await run(me, 'emoji default')).toBe('Back to the default reactions: :star: :heart: :+1: :flattr:.');
     expect((await settings(me))!.trigger_reactions).toEqual([]);
     expect(await run(me, 'emoji')).toContain('Name some emoji');
+    const onDiscord = person({ platform: 'discord', userExternalId: `70${seq}` });
+    expect(await run(onDiscord, 'emoji ⭐ :heart: flattr')).toBe('Flattrs now come from these reactions: ⭐ ❤️ flattr.');
   });
 
   it('shows the status: budget, opt-ins, wallet, pending flattrs and linked accounts', async () => {
