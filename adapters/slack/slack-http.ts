@@ -56,6 +56,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: SlackHttp
 async function handleEvent(req: IncomingMessage, res: ServerResponse, receiver: HTTPReceiver, deps: SlackHttpDeps): Promise<void> {
   const rawBody = await readBody(req);
   if (!rawBody) return end(res, 413);
+  // Slack's SSL check on slash-command URLs may come unsigned; it is answered and nothing else is read from it.
+  if (parseBody(rawBody, header(req, 'content-type'))?.ssl_check === '1') return end(res, 200);
   const verdict = verifySlackRequest({
     signingSecret: deps.signingSecret, rawBody, now: deps.now(),
     timestamp: header(req, 'x-slack-request-timestamp'), signature: header(req, 'x-slack-signature'),

@@ -47,6 +47,15 @@ describe('Slack end to end', () => {
     expect(await flattrs(s.database.prisma)).toEqual([]);
   });
 
+  it('answers Slack\'s unsigned SSL check and reads nothing else from it', async () => {
+    const body = new URLSearchParams({ ssl_check: '1', token: 'XXYYZZ', command: '/flattr', text: 'join', team_id: s.team, user_id: s.userId('smuggler') }).toString();
+    const res = await fetch(`${s.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    const rows = await s.database.prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM identities WHERE external_id = $1`, `${s.team}:${s.userId('smuggler')}`);
+    expect(rows).toEqual([]);
+  });
+
   it('answers 400 to signed but malformed JSON or form bodies', async () => {
     const base = { now: s.now(), secret: s.secret };
     expect((await postToSlackEndpoint(s.url, '{"type":"event_callback",', 'application/json', base)).status).toBe(400);
