@@ -4,7 +4,7 @@ import type { LikeEvent } from '../../../src/domain/like-event.js';
 import { createLogger } from '../../../src/support/logger.js';
 import { createMetrics } from '../../../src/support/metrics.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.js';
-import { FakeDiscord } from '../../fakes/discord/fake-discord.js';
+import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord/fake-discord.js';
 
 export type Recorded = { events: LikeEvent[]; ignored: { reason: string; details?: Record<string, unknown> }[] };
 
@@ -12,8 +12,8 @@ export type Recorded = { events: LikeEvent[]; ignored: { reason: string; details
  * The real Discord adapter on a fake Discord, with a context that records
  * what it emits and ignores (no queue; a database only for commands).
  */
-export async function startDiscordHarness(options: { now?: () => Date; commandScope?: 'global' | 'guild'; db?: Db; deferAfterMs?: number } = {}) {
-  const fake = await FakeDiscord.start({ heartbeatInterval: 250 });
+export async function startDiscordHarness(options: { now?: () => Date; commandScope?: 'global' | 'guild'; db?: Db; deferAfterMs?: number; fake?: FakeDiscordOptions } = {}) {
+  const fake = await FakeDiscord.start({ heartbeatInterval: 250, ...options.fake });
   const recorded: Recorded = { events: [], ignored: [] };
   const ctx: AdapterContext = {
     emitLike: async (event) => void recorded.events.push(event),

@@ -4,7 +4,11 @@ import { FakeGateway } from './gateway.js';
 import { flattrInteraction, guildCreate, messageOf, reactionAdd, reactionRemove, type CommandOption, type ReactionSpec } from './payloads.js';
 import { createRestRoutes, handleRest, type FakeRestState, type RecordedRequest } from './rest.js';
 
-export type FakeDiscordOptions = { token?: string; applicationId?: string; guilds?: { id: string; channelId: string; ownerId: string }[]; heartbeatInterval?: number };
+export type FakeDiscordOptions = {
+  token?: string; applicationId?: string; guilds?: { id: string; channelId: string; ownerId: string }[]; heartbeatInterval?: number;
+  /** Shards GET /gateway/bot recommends (default 1). */
+  shards?: number;
+};
 
 /**
  * A fake Discord (REST API + gateway on one local port) that the real
@@ -28,7 +32,7 @@ export class FakeDiscord {
     this.applicationId = options.applicationId ?? '775799577604522054';
     this.guilds = options.guilds ?? [{ id: '41771983423143937', channelId: '1166438023365812244', ownerId: '80351110224678999' }];
     this.state = {
-      token: this.token, gatewayUrl: () => this.wsUrl, messages: new Map(), commands: new Map(), replies: new Map(), posted: new Map(), dms: new Map(),
+      token: this.token, shards: options.shards ?? 1, gatewayUrl: () => this.wsUrl, messages: new Map(), commands: new Map(), replies: new Map(), posted: new Map(), dms: new Map(),
       nextId: () => String(this.ids++),
     };
     const routes = createRestRoutes(this.state);
@@ -40,7 +44,7 @@ export class FakeDiscord {
     });
     this.gateway = new FakeGateway({
       token: this.token, applicationId: this.applicationId, botUser: this.botUser, heartbeatInterval: options.heartbeatInterval ?? 1000,
-      guilds: () => this.guilds.map((g) => guildCreate(g)), resumeUrl: () => this.wsUrl,
+      guilds: () => this.guilds.map((g) => guildCreate(g)), resumeUrl: () => this.wsUrl, shardCount: options.shards ?? 1,
     });
     this.server.on('upgrade', (req, socket, head) => {
       if (!req.url?.startsWith('/gateway')) return void socket.destroy();

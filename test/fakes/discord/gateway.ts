@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 /** One gateway session: it outlives its socket, so a RESUME can replay what was missed. */
-type Session = { id: string; sequence: number; history: { s: number; t: string; d: unknown }[]; socket?: WebSocket };
+type Session = { id: string; shard: number; sequence: number; acknowledged: number; history: { s: number; t: string; d: unknown }[]; socket?: WebSocket };
 
 export type FakeGatewayOptions = {
   token: string;
@@ -12,6 +12,8 @@ export type FakeGatewayOptions = {
   /** Small in tests: the client's first heartbeat waits a random part of it. */
   heartbeatInterval: number;
   resumeUrl: () => string;
+  /** Shards the bot should run (GET /gateway/bot says so); guilds are spread as Discord does: (id >> 22) % count. */
+  shardCount: number;
 };
 
 /**
@@ -26,8 +28,6 @@ export class FakeGateway {
   identifies = 0;
   resumes = 0;
   heartbeats = 0;
-  /** The sequence the client last acknowledged in a heartbeat: every dispatch up to it was received. */
-  acknowledged = 0;
   intents?: number;
   /** When set, the next RESUME replays from this sequence, as if the ack of earlier dispatches was lost. */
   replayFrom?: number;
@@ -36,14 +36,34 @@ export class FakeGateway {
     this.wss.on('connection', (socket) => this.onConnection(socket));
   }
 
+  /** Shard 0's current session (the only one unless the fake runs several shards). */
   get session(): Session | undefined {
-    return this.sessions.at(-1);
+    return this.sessionFor(0);
   }
 
-  /** Sends a numbered dispatch on the live session (or keeps it for the next RESUME while disconnected). */
+  sessionFor(shard: number): Session | undefined {
+    return this.sessions.findLast((s) => s.shard === shard);
+  }
+
+  /** The sequence the client last acknowledged in a heartbeat on shard 0: every dispatch up to it was received. */
+  get acknowledged(): number {
+    return this.session?.acknowledged ?? 0;
+  }
+
+  shardOf(guildId: string): number {
+    return Number((BigInt(guildId) >> 22n) % BigInt(this.options.shardCount));
+  }
+
+  /** Sends a numbered dispatch on the live session of the guild's shard (or keeps it for the next RESUME while disconnected). */
   dispatch(t: string, d: unknown): number {
-    const session = this.session;
+    const data = (typeof d === 'object' && d !== null ? d : {}) as { guild_id?: string; id?: string };
+    const guildId = data.guild_id ?? (t === 'GUILD_CREATE' ? data.id : undefined);
+    const session = this.sessionFor(guildId ? this.shardOf(guildId) : 0);
     if (!session) throw new Error('fake gateway: no session yet (wait for the client to IDENTIFY)');
+    return this.dispatchTo(session, t, d);
+  }
+
+  private dispatchTo(session: Session, t: string, d: unknown): number {
     const s = ++session.sequence;
     session.history.push({ s, t, d });
     if (session.socket?.readyState === WebSocket.OPEN) session.socket.send(JSON.stringify({ op: 0, t, s, d }));
@@ -79,11 +99,13 @@ export class FakeGateway {
   private onMessage(socket: WebSocket, raw: RawData): void {
     const payload = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> | number | null };
     switch (payload.op) {
-      case 1:
+      case 1: {
         this.heartbeats++;
-        if (typeof payload.d === 'number') this.acknowledged = payload.d;
+        const session = this.sessions.find((x) => x.socket === socket);
+        if (session && typeof payload.d === 'number') session.acknowledged = payload.d;
         send(socket, { op: 11 });
         return;
+      }
       case 2:
         return this.identify(socket, asObject(payload.d));
       case 6:
@@ -97,24 +119,25 @@ export class FakeGateway {
     if (d.token !== this.options.token) return void socket.close(4004, 'Authentication failed.');
     this.identifies++;
     this.intents = d.intents as number;
-    const session: Session = { id: randomBytes(16).toString('hex'), sequence: 0, history: [], socket };
+    const [shard = 0] = Array.isArray(d.shard) ? (d.shard as number[]) : [];
+    const session: Session = { id: randomBytes(16).toString('hex'), shard, sequence: 0, acknowledged: 0, history: [], socket };
     this.sessions.push(session);
-    const guilds = this.options.guilds();
-    this.dispatch('READY', {
+    const guilds = this.options.guilds().filter((g) => this.shardOf(String(g.id)) === shard);
+    this.dispatchTo(session, 'READY', {
       v: 10,
       user: { ...this.options.botUser, discriminator: '0', avatar: null, global_name: null, bot: true, verified: true, flags: 0 },
       guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.options.resumeUrl(),
-      shard: [0, 1],
+      shard: [shard, this.options.shardCount],
       application: { id: this.options.applicationId, flags: 0 },
       private_channels: [],
       relationships: [],
       user_settings: {},
       geo_ordered_rtc_regions: [],
     });
-    for (const guild of guilds) this.dispatch('GUILD_CREATE', guild);
+    for (const guild of guilds) this.dispatchTo(session, 'GUILD_CREATE', guild);
   }
 
   private resume(socket: WebSocket, d: Record<string, unknown>): void {
@@ -125,7 +148,7 @@ export class FakeGateway {
     const from = this.replayFrom ?? (d.seq as number);
     this.replayFrom = undefined;
     for (const event of session.history.filter((e) => e.s > from)) send(socket, { op: 0, ...event });
-    this.dispatch('RESUMED', null);
+    this.dispatchTo(session, 'RESUMED', null);
   }
 }
 

@@ -6,6 +6,7 @@ type Route = { method: string; pattern: RegExp; handle(match: string[], request:
 
 export type FakeRestState = {
   token: string;
+  shards: number;
   gatewayUrl: () => string;
   /** Messages the bot can fetch, by "channel:message". */
   messages: Map<string, Record<string, unknown>>;
@@ -37,7 +38,8 @@ export function createRestRoutes(state: FakeRestState): Route[] {
   return [
     { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => ({
       status: 200,
-      body: { url: state.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+      // max_concurrency = shards: every shard may IDENTIFY at once (discord.js otherwise spaces them 5 s apart).
+      body: { url: state.gatewayUrl(), shards: state.shards, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: state.shards } },
     }) },
     { method: 'GET', pattern: /^\/channels\/(\d+)\/messages\/(\d+)$/, handle: ([c, m]) => {
       const message = state.messages.get(`${c}:${m}`);
