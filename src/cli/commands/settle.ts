@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Db } from '../../db/database.js';
 import { toDecimalString } from '../../domain/money.js';
 import { QUEUES } from '../../queues.js';
@@ -48,24 +48,30 @@ export async function settleCommand(runtime: Runtime, o: { period: string; dryRu
   }
 
   const started = Date.now();
-  const job = enqueued.job as Job;
-  for (;;) {
-    const state = await queue.getJobState(job.id!);
-    const p = await runProgress(prisma, period);
-    progress(`settle ${period}: ${p.settled}/${p.supporters} supporters settled (${state}, ${Math.round((Date.now() - started) / 100) / 10} s)`);
-    if (state === 'completed' && p.status === 'settled') break;
-    if (state === 'failed') {
-      endProgress();
-      const failed = await queue.getJob(job.id!);
-      process.stderr.write(`flattr: settlement of ${period} failed: ${failed?.failedReason ?? 'unknown reason'}; run the same command again to resume\n`);
-      return 1;
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  const failure = await waitForSettlement(queue, prisma, period, (enqueued.job as Job).id!, started);
+  if (failure !== undefined) {
+    process.stderr.write(`flattr: settlement of ${period} failed: ${failure}; run the same command again to resume\n`);
+    return 1;
   }
-  endProgress();
   out(`settled ${period} in ${Math.round((Date.now() - started) / 100) / 10} s`);
   await printSummary(prisma, period);
   return 0;
+}
+
+/** Polls the job and the database until the run is settled (undefined) or the job failed (its reason). */
+async function waitForSettlement(queue: Queue, db: Db, period: string, jobId: string, started: number): Promise<string | undefined> {
+  try {
+    for (;;) {
+      const state = await queue.getJobState(jobId);
+      const p = await runProgress(db, period);
+      progress(`settle ${period}: ${p.settled}/${p.supporters} supporters settled (${state}, ${Math.round((Date.now() - started) / 100) / 10} s)`);
+      if (state === 'completed' && p.status === 'settled') return undefined;
+      if (state === 'failed') return (await queue.getJob(jobId))?.failedReason ?? 'unknown reason';
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    endProgress();
+  }
 }
 
 async function runStatus(db: Db, period: string): Promise<string | undefined> {
