@@ -38,7 +38,9 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
       if (!stopMalformed(packet, (details) => ctx.ignore('discord', 'malformed-dispatch', details))) reactions.onDispatch(packet, shard);
     });
     const onInteraction = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger }, ignore: ctx.ignore, deferAfterMs: options.deferAfterMs });
-    client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
+    client.on(Events.InteractionCreate, (interaction) => {
+      onInteraction(interaction).catch((error: unknown) => logger.error({ err: error }, 'discord: interaction failed'));
+    });
     const scope = config.commandScope ?? 'global';
     client.on(Events.GuildCreate, (guild) => {
       if (scope === 'guild') void registerCommands(client, config.applicationId, scope, logger, guild.id);
