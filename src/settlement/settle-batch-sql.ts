@@ -7,9 +7,9 @@
  */
 
 /**
- * An account id by owner, as a scalar subquery: always one probe of the
- * accounts_owner_key index, whatever the planner believes about row counts
- * (accounts made earlier in the same transaction have no statistics yet).
+ * An account id by owner, as a scalar subquery: one index probe per row,
+ * never a join whose shape the planner could misjudge on stale statistics
+ * (accounts made during a run are not analyzed yet).
  */
 function account(kind: string, userId: string, identityId: string, currency: string): string {
   const is = (column: string, value: string) => (value === 'NULL' ? `${column} IS NULL` : `${column} = ${value}`);
@@ -33,18 +33,23 @@ const lockWallets = `
    ORDER BY a.id FOR UPDATE OF a`;
 
 /**
- * Makes the creator or escrow accounts the run's opening did not (a
- * recipient claimed since, crediting a new currency), sorted so concurrent
+ * Makes the accounts the run's opening did not (a recipient claimed since,
+ * crediting a currency it had no escrow in), sorted so concurrent
  * batches never deadlock on the unique index. Run only when the settle
  * statement found an account missing.
  */
 const ensureAccounts = `
 INSERT INTO accounts (kind, user_id, identity_id, currency)
-SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END, i.user_id, CASE WHEN i.user_id IS NULL THEN i.id END, p.currency
-  FROM (${PENDING}) p
-  JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'
-  JOIN identities i ON i.id = f.recipient_identity_id
- ORDER BY 1, 2, 3, 4
+SELECT kind, user_id, identity_id, currency FROM (
+  SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind, i.user_id,
+         CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, p.currency
+    FROM (${PENDING}) p
+    JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'
+    JOIN identities i ON i.id = f.recipient_identity_id
+  UNION
+  SELECT k, NULL::int, NULL::int, p.currency FROM (${PENDING}) p CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
+) wanted
+ORDER BY kind, user_id, identity_id, currency
 ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`;
 
 /**
