@@ -24,7 +24,7 @@ const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const LIKES = Math.max(1000, Math.round(100_000 * SCALE));
 const LIVE_SECONDS = Math.max(2, Math.round(30 * SCALE));
 const LIVE_RATE = 1000;
-const SUPPORTERS = 1000;
+const SUPPORTERS = Math.max(20, Math.round(1000 * Math.min(1, SCALE * 10)));
 const CONCURRENCY = Number(process.env.INGEST_CONCURRENCY ?? '500');
 const BATCH = Number(process.env.INGEST_BATCH_SIZE ?? '1000');
 

@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A tiny run of bench/ingest so the benchmark cannot rot; the real figures come from a full run. */
+describe('bench/ingest smoke run', () => {
+  it('prints end-to-end and raw throughput, their ratio and live latencies', async () => {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest.ts'], {
+        cwd: ROOT, env: { ...process.env, BENCH_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench exited ${code}:\n${out}`))));
+    });
+    expect(output).toMatch(/end to end \(NDJSON → committed flattrs\): [\d,]+ likes\/s/);
+    expect(output).toMatch(/raw BullMQ \(addBulk \+ no-op worker, concurrency \d+\): [\d,]+ jobs\/s/);
+    expect(output).toMatch(/ratio end-to-end \/ best raw \(concurrency \d+\): \d+\.\d\d/);
+    expect(output).toMatch(/live: [\d,]+ likes at 1000\/s for \d+ s, enqueue → committed: p50 \d+ ms, p99 \d+ ms/);
+  }, 180_000);
+});
