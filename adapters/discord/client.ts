@@ -22,8 +22,14 @@ export function createDiscordClient(config: DiscordClientConfig): Client {
     shards: 'auto',
     // DISCORD_API_URL moves every REST call (and so the gateway URL, from /gateway/bot) to a local fake.
     rest: { ...(config.apiUrl ? { api: config.apiUrl } : {}), rejectOnRateLimit: rejectNoticeRateLimit },
-    // Nothing here reads cached messages: reactions come raw, authors from REST (see author-lookup.ts).
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    // Nothing here reads cached messages, members or users: reactions come raw, authors from REST
+    // (author-lookup.ts). Unbounded by default, the member and user caches would grow with every reacting person.
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+    }),
   });
 }
 
