@@ -43,12 +43,12 @@ export function onRawDispatch(client: Client, listener: (packet: RawDispatch, sh
 }
 
 /**
- * Hides a dispatch from discord.js's own handlers. Its reaction handlers read
- * `d.emoji` unguarded, so a dispatch whose `d` is null throws inside the
- * gateway's async emitter: an unhandled rejection, fatal on Node 20. The raw
- * listener runs first with the very packet discord.js handles next, and the
- * adapter reads reactions from raw dispatches only, so renaming the event of
- * one it has already rejected costs nothing and keeps the process alive.
+ * Hides a dispatch from discord.js's own handlers. They read fields
+ * unguarded (`d.emoji` for reactions, `d.entitlements` for interactions), so
+ * a malformed dispatch throws inside the gateway's async emitter: an
+ * unhandled rejection, fatal on Node 20. The raw listener runs first with the
+ * very packet discord.js handles next; renaming the event of a dispatch the
+ * adapter has already rejected loses nothing and keeps the process alive.
  */
 export function hideFromDiscordJs(packet: RawDispatch): void {
   packet.t = `FLATTR_IGNORED_${packet.t}`;
