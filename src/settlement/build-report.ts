@@ -28,11 +28,11 @@ export async function buildReport(db: Db, rawPeriod: string): Promise<Settlement
   const recipients = await db.$queryRawUnsafe<SettlementReport['recipients']>(
     `SELECT i.platform, i.external_id AS "externalId", trim(s.currency) AS currency, sum(fs.amount)::int8 AS amount,
             count(DISTINCT fs.supporter_id)::int AS supporters, count(*)::int AS flattrs, bool_and(NOT fs.escrowed) AS claimed
-       FROM flattr_shares fs
-       JOIN flattrs f ON f.id = fs.flattr_id
+       FROM flattrs f
+       JOIN flattr_shares fs ON fs.flattr_id = f.id
        JOIN identities i ON i.id = f.recipient_identity_id
        JOIN supporter_settlements s ON s.period = fs.period AND s.supporter_id = fs.supporter_id
-      WHERE fs.period = $1
+      WHERE f.period = $1
       GROUP BY i.platform, i.external_id, s.currency
       ORDER BY i.platform, i.external_id, s.currency`,
     period,
@@ -41,8 +41,9 @@ export async function buildReport(db: Db, rawPeriod: string): Promise<Settlement
     `SELECT trim(s.currency) AS currency, sum(s.charged)::int8 AS charged, sum(s.fee)::int8 AS fees,
             coalesce(sum(sh.credited), 0)::int8 AS credited, coalesce(sum(sh.escrowed), 0)::int8 AS escrowed
        FROM supporter_settlements s
-       LEFT JOIN (SELECT supporter_id, sum(amount) FILTER (WHERE NOT escrowed) AS credited, sum(amount) FILTER (WHERE escrowed) AS escrowed
-                    FROM flattr_shares WHERE period = $1 GROUP BY supporter_id) sh ON sh.supporter_id = s.supporter_id
+       LEFT JOIN (SELECT fs.supporter_id, sum(fs.amount) FILTER (WHERE NOT fs.escrowed) AS credited, sum(fs.amount) FILTER (WHERE fs.escrowed) AS escrowed
+                    FROM flattrs f JOIN flattr_shares fs ON fs.flattr_id = f.id
+                   WHERE f.period = $1 GROUP BY fs.supporter_id) sh ON sh.supporter_id = s.supporter_id
       WHERE s.period = $1
       GROUP BY s.currency ORDER BY s.currency`,
     period,

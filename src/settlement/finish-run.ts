@@ -19,8 +19,10 @@ export async function finishRun(db: Db, period: string): Promise<void> {
               sum(CASE WHEN flattrs = 0 THEN charged ELSE 0 END)::int8 AS charity
          FROM supporter_settlements WHERE period = $1 GROUP BY currency
      ), sh AS (
-       SELECT x.currency, sum(f.amount)::int8 AS shares
-         FROM flattr_shares f JOIN supporter_settlements x ON x.period = f.period AND x.supporter_id = f.supporter_id
+       SELECT x.currency, sum(fs.amount)::int8 AS shares
+         FROM flattrs f
+         JOIN flattr_shares fs ON fs.flattr_id = f.id
+         JOIN supporter_settlements x ON x.period = fs.period AND x.supporter_id = fs.supporter_id
         WHERE f.period = $1 GROUP BY x.currency
      )
      SELECT s.currency, s.charged, (s.fees + s.charity + coalesce(sh.shares, 0))::int8 AS accounted
