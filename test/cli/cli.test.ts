@@ -10,7 +10,8 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { randomQueuePrefix } from '../support/queue.js';
 import { likeEvent } from '../support/world.js';
 
-describe('the flattr CLI', () => {
+// Each case spawns the real bin (about a second each when the machine is quiet, far more under load).
+describe('the flattr CLI', { timeout: 240_000 }, () => {
   let database: TestDatabase;
   let env: Record<string, string>;
   let dir: string;
@@ -109,7 +110,7 @@ describe('the flattr CLI', () => {
   });
 });
 
-describe('the embedded database', () => {
+describe('the embedded database', { timeout: 240_000 }, () => {
   it('refuses a second process on the same PGlite directory with what to do, and is free again once the first stops', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-pglite-'));
     const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix() };
