@@ -7,15 +7,11 @@
  */
 import { Readable } from 'node:stream';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { importLikes } from '../src/ingest/import-likes.js';
 import { enqueueLike } from '../src/ingest/enqueue-like.js';
-import { QUEUES } from '../src/queues.js';
-import { createLogger } from '../src/support/logger.js';
-import { createMetrics } from '../src/support/metrics.js';
 import { setSupporter } from '../src/supporters/set-supporter.js';
-import { createIngestWorker } from '../workers/ingest.worker.js';
 import { createPostgresDatabase, type TestDatabase } from '../test/support/database.js';
+import { startIngest } from '../test/support/ingest-harness.js';
 import { TEST_REDIS_URL } from '../test/support/env.js';
 import { randomQueuePrefix } from '../test/support/queue.js';
 import type { LikeEvent } from '../src/domain/like-event.js';
@@ -44,14 +40,8 @@ async function seedSupporters(db: TestDatabase): Promise<void> {
 }
 
 async function endToEnd(db: TestDatabase): Promise<number> {
-  const prefix = randomQueuePrefix();
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUES.likes, { connection, prefix });
-  const ingest = createIngestWorker({
-    db: db.prisma, connection, redis, prefix, timeZone: 'UTC', concurrency: CONCURRENCY, batchSize: BATCH,
-    logger: createLogger('warn'), metrics: createMetrics(),
-  });
-  await ingest.worker.waitUntilReady();
+  const ingest = await startIngest(db.prisma, { concurrency: CONCURRENCY, batchSize: BATCH });
+  const { queue, redis, prefix } = ingest;
   const at = new Date();
   const lines = Readable.from((function* () {
     for (let i = 0; i < LIKES; i++) yield `${JSON.stringify(syntheticLike(i, at))}\n`;
@@ -62,9 +52,6 @@ async function endToEnd(db: TestDatabase): Promise<number> {
   const [row] = await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM flattrs`);
   if (summary.accepted !== LIKES || row!.n !== LIKES) throw new Error(`expected ${LIKES} flattrs, got ${summary.accepted} accepted / ${row!.n} rows`);
   await ingest.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  redis.disconnect();
   return LIKES / seconds;
 }
 
@@ -93,14 +80,8 @@ async function rawBullmq(concurrency: number): Promise<number> {
 }
 
 async function live(db: TestDatabase): Promise<{ p50: number; p99: number; max: number; sent: number }> {
-  const prefix = randomQueuePrefix();
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUES.likes, { connection, prefix });
-  const ingest = createIngestWorker({
-    db: db.prisma, connection, redis, prefix, timeZone: 'UTC', concurrency: CONCURRENCY, batchSize: BATCH,
-    logger: createLogger('warn'), metrics: createMetrics(),
-  });
-  await ingest.worker.waitUntilReady();
+  const ingest = await startIngest(db.prisma, { concurrency: CONCURRENCY, batchSize: BATCH });
+  const { queue } = ingest;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   ingest.worker.on('completed', (job) => {
@@ -121,9 +102,6 @@ async function live(db: TestDatabase): Promise<{ p50: number; p99: number; max: 
   }
   while (latencies.length < total) await new Promise((r) => setTimeout(r, 20));
   await ingest.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  redis.disconnect();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return { p50: q(0.5), p99: q(0.99), max: latencies.at(-1)!, sent: total };

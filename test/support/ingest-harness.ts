@@ -21,7 +21,7 @@ export async function startIngest(db: Db, options: { timeZone?: string; batchSiz
   });
   await ingest.worker.waitUntilReady();
   return {
-    prefix, redis, queue, metrics,
+    prefix, redis, queue, metrics, worker: ingest.worker,
     async close() {
       await ingest.close();
       await queue.obliterate({ force: true }).catch(() => {});
