@@ -26,7 +26,7 @@ const envSchema = z.object({
   SETTLEMENT_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(500),
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(2000),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText,

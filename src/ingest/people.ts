@@ -2,12 +2,13 @@ import type { Tx } from '../db/database.js';
 import type { SupporterContext } from '../domain/judge-like.js';
 
 export type IdentityRow = { id: number; platform: string; external_id: string; user_id: number | null };
-export type People = { identities: Map<string, IdentityRow>; supporters: Map<string, SupporterContext> };
+export type People = { identities: Map<string, IdentityRow>; supporters: Map<string, SupporterContext>; startedPeriods: Set<string> };
 export type PlatformId = readonly [platform: string, externalId: string];
 
 export const identityKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
 
 type Row = IdentityRow & {
+  started: string[] | null;
   active: boolean | null; budget_minor: bigint | null; platforms: string[] | null; trigger_reactions: string[] | null;
   allow_communities: string[] | null; block_communities: string[] | null;
 };
@@ -17,19 +18,23 @@ const pairsJson = (pairs: readonly PlatformId[]) => JSON.stringify(pairs.map(([p
 
 /**
  * Every known identity among likers and authors of a batch, with the
- * supporter settings of those that belong to a supporter: one query.
+ * supporter settings of those that belong to a supporter, and the periods
+ * from `since` on whose settlement has started: one query. With no known
+ * identity nothing can be accepted, so the periods are not needed then.
  */
-export async function lookupPeople(tx: Tx, pairs: readonly PlatformId[]): Promise<People> {
-  const people: People = { identities: new Map(), supporters: new Map() };
+export async function lookupPeople(tx: Tx, pairs: readonly PlatformId[], since = '0000-00'): Promise<People> {
+  const people: People = { identities: new Map(), supporters: new Map(), startedPeriods: new Set() };
   if (pairs.length === 0) return people;
   const rows = await tx.$queryRawUnsafe<Row[]>(
     `SELECT i.id, i.platform, i.external_id, i.user_id, s.active, s.budget_minor, s.platforms, s.trigger_reactions,
-            s.allow_communities, s.block_communities
+            s.allow_communities, s.block_communities, r.started
        FROM jsonb_to_recordset($1::jsonb) AS w(p text, x text)
        JOIN identities i ON i.platform = w.p AND i.external_id = w.x
-       LEFT JOIN supporter_settings s ON s.user_id = i.user_id`,
-    pairsJson(pairs),
+       LEFT JOIN supporter_settings s ON s.user_id = i.user_id
+       CROSS JOIN (SELECT array_agg(trim(period)) AS started FROM settlement_runs WHERE period >= $2) r`,
+    pairsJson(pairs), since,
   );
+  for (const period of rows[0]?.started ?? []) people.startedPeriods.add(period);
   for (const r of rows) {
     const key = identityKey(r.platform, r.external_id);
     people.identities.set(key, { id: r.id, platform: r.platform, external_id: r.external_id, user_id: r.user_id });

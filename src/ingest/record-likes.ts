@@ -30,10 +30,13 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
   if (unique.length === 0) return outcomes;
 
   await db.$transaction(async (tx) => {
+    // Held until commit, so a settlement run cannot open between reading the runs and writing flattrs.
+    // The runs are read by the next statement, whose snapshot is taken after the lock is granted.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock_shared(${LOCK_CLASS.settlementStart}, 0)`);
     const people = uniquePairs(unique.flatMap((i) => [[events[i]!.platform, events[i]!.liker], [events[i]!.platform, events[i]!.author]] as const));
-    const { supporters, identities } = await lookupPeople(tx, people);
-    const startedPeriods = await loadStartedPeriods(tx);
+    const periods = unique.map((i) => periodOf(new Date(events[i]!.occurredAt), options.timeZone));
+    const earliest = periods.reduce((a, b) => (a < b ? a : b));
+    const { supporters, identities, startedPeriods } = await lookupPeople(tx, people, earliest);
 
     const accepted: Accepted[] = [];
     for (const index of unique) {
@@ -58,7 +61,6 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
     const toApply = accepted.filter((a) => fresh.has(a.event.eventId));
     if (toApply.length === 0) return;
 
-    await lockFlattrKeys(tx, toApply);
     await upsertReactionStates(tx, toApply);
     const missingAuthors = uniquePairs(toApply.map((a) => [a.event.platform, a.event.author] as const))
       .filter((p) => !identities.has(identityKey(...p)));
@@ -73,11 +75,6 @@ function openPeriodFor(period: Period, started: ReadonlySet<Period>): Period {
   let p = period;
   while (started.has(p)) p = nextPeriod(p);
   return p;
-}
-
-async function loadStartedPeriods(tx: Tx): Promise<Set<Period>> {
-  const rows = await tx.$queryRawUnsafe<{ period: string }[]>(`SELECT period FROM settlement_runs`);
-  return new Set(rows.map((r) => r.period));
 }
 
 async function claimEventIds(tx: Tx, accepted: readonly Accepted[]): Promise<Set<string>> {
@@ -97,18 +94,12 @@ async function claimEventIds(tx: Tx, accepted: readonly Accepted[]): Promise<Set
 const flattrKey = (a: Accepted) => `${a.supporterId}\u001f${a.event.item}\u001f${a.period}`;
 
 /**
- * Serializes concurrent batches touching the same flattr, so its status is
- * always computed from every committed reaction. Taken in sorted order: no deadlocks.
+ * Rule 3: per reaction, the event with the latest (occurredAt, eventId) wins.
+ * The same statement first takes an advisory lock per flattr touched (in
+ * sorted order: no deadlocks), held until commit: concurrent batches on one
+ * flattr are serialized, so the status computed by the next statement (a new
+ * snapshot, taken after the locks) always sees every committed reaction.
  */
-async function lockFlattrKeys(tx: Tx, rows: readonly Accepted[]): Promise<void> {
-  const keys = [...new Set(rows.map(flattrKey))].sort();
-  await tx.$executeRawUnsafe(
-    `SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS t(k, n) ORDER BY n`,
-    JSON.stringify(keys),
-  );
-}
-
-/** Rule 3: per reaction, the event with the latest (occurredAt, eventId) wins. */
 async function upsertReactionStates(tx: Tx, rows: readonly Accepted[]): Promise<void> {
   const latest = new Map<string, Accepted>();
   for (const a of rows) {
@@ -117,15 +108,21 @@ async function upsertReactionStates(tx: Tx, rows: readonly Accepted[]): Promise<
     if (!seen || a.at > seen.at || (a.at.getTime() === seen.at.getTime() && a.event.eventId > seen.event.eventId)) latest.set(key, a);
   }
   const list = [...latest.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, a]) => a);
+  const lockKeys = [...new Set(rows.map(flattrKey))].sort();
   await tx.$executeRawUnsafe(
-    `INSERT INTO reaction_states AS r (supporter_id, item, period, reaction, active, occurred_at, event_id)
+    `WITH locked AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(k, n) ORDER BY n
+     )
+     INSERT INTO reaction_states AS r (supporter_id, item, period, reaction, active, occurred_at, event_id)
      SELECT s, i, p, r, a, t, e FROM jsonb_to_recordset($1::jsonb) AS x(s int, i text, p text, r text, a bool, t timestamptz, e text)
+     WHERE (SELECT count(*) FROM locked) >= 0
      ON CONFLICT (supporter_id, item, period, reaction) DO UPDATE
        SET active = excluded.active, occurred_at = excluded.occurred_at, event_id = excluded.event_id
        WHERE (excluded.occurred_at, excluded.event_id) > (r.occurred_at, r.event_id)`,
     JSON.stringify(list.map((a) => ({
       s: a.supporterId, i: a.event.item, p: a.period, r: a.reaction, a: a.event.action === 'like', t: a.at.toISOString(), e: a.event.eventId,
     }))),
+    JSON.stringify(lockKeys),
   );
 }
 

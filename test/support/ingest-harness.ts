@@ -9,14 +9,14 @@ import { TEST_REDIS_URL } from './env.js';
 import { randomQueuePrefix } from './queue.js';
 
 /** The likes queue and an ingest worker on a fresh prefix, against a test database. */
-export async function startIngest(db: Db, options: { timeZone?: string; batchSize?: number; concurrency?: number } = {}) {
+export async function startIngest(db: Db, options: { timeZone?: string; batchSize?: number; concurrency?: number; batchesInFlight?: number } = {}) {
   const prefix = randomQueuePrefix();
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.likes, { connection: { url: TEST_REDIS_URL }, prefix });
   const metrics = createMetrics();
   const ingest = createIngestWorker({
     db, connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null }, redis, prefix,
-    timeZone: options.timeZone ?? 'UTC', concurrency: options.concurrency ?? 100, batchSize: options.batchSize ?? 500,
+    timeZone: options.timeZone ?? 'UTC', concurrency: options.concurrency ?? 100, batchSize: options.batchSize ?? 500, batchesInFlight: options.batchesInFlight,
     logger: createLogger('silent'), metrics,
   });
   await ingest.worker.waitUntilReady();
