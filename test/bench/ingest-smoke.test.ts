@@ -17,8 +17,9 @@ describe('bench/ingest smoke run', () => {
       child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench exited ${code}:\n${out}`))));
     });
     expect(output).toMatch(/end to end \(NDJSON → committed flattrs\): [\d,]+ likes\/s/);
+    expect(output).toMatch(/end to end with a running hub \(.*\): [\d,]+ likes\/s/);
     expect(output).toMatch(/raw BullMQ \(addBulk \+ no-op worker, concurrency \d+\): [\d,]+ jobs\/s/);
-    expect(output).toMatch(/ratio end-to-end \/ best raw \(concurrency \d+\): \d+\.\d\d/);
+    expect(output).toMatch(/ratio end-to-end \/ best raw \(concurrency \d+\): \d+\.\d\d in one process, \d+\.\d\d with a running hub/);
     expect(output).toMatch(/live: [\d,]+ likes at 1000\/s for \d+ s, enqueue → committed: p50 \d+ ms, p99 \d+ ms/);
   }, 180_000);
 });
