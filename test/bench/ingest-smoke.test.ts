@@ -1,21 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { runBench } from '../support/run-bench.js';
 
 /** A tiny run of bench/ingest so the benchmark cannot rot; the real figures come from a full run. */
 describe('bench/ingest smoke run', () => {
   it('prints end-to-end and raw throughput, their ratio and live latencies', async () => {
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest.ts'], {
-        cwd: ROOT, env: { ...process.env, BENCH_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench exited ${code}:\n${out}`))));
-    });
+    const output = await runBench('bench/ingest.ts', '0.01');
     expect(output).toMatch(/end to end \(NDJSON → committed flattrs\): [\d,]+ likes\/s/);
     expect(output).toMatch(/end to end with a running hub \(.*\): [\d,]+ likes\/s/);
     expect(output).toMatch(/raw BullMQ \(addBulk \+ no-op worker, concurrency \d+\): [\d,]+ jobs\/s/);
