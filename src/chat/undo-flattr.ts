@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { LOCK_CLASS } from '../db/locks.js';
+import { flattrLockKey, LOCK_CLASS, takeFlattrLocksSql } from '../db/locks.js';
 import type { ItemRef } from './parse-item-ref.js';
 
 /**
@@ -20,12 +20,9 @@ export async function undoFlattr(db: Db, supporterId: number, ref: ItemRef, at: 
       supporterId, ref.platform, ref.item,
     );
     if (periods.length === 0) return 0;
-    // Same key format and order as the ingest's lockFlattrKeys, so the two serialize without deadlocks.
-    const keys = periods.map((p) => `${supporterId}\u001f${ref.item}\u001f${p.period}`).sort();
-    await tx.$executeRawUnsafe(
-      `SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
-      keys,
-    );
+    // The ingest's flattr locks, so an undo and a batch on the same flattr serialize.
+    const keys = periods.map((p) => flattrLockKey(supporterId, ref.item, p.period)).sort();
+    await tx.$executeRawUnsafe(takeFlattrLocksSql('$1'), JSON.stringify(keys));
     const list = periods.map((p) => p.period);
     await tx.$executeRawUnsafe(
       `UPDATE reaction_states SET active = false, occurred_at = greatest(occurred_at, $4::timestamptz), event_id = $5

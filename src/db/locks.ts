@@ -10,3 +10,14 @@ export const LOCK_CLASS = {
   /** One per period, held by a settlement batch. */
   settlePeriod: 3,
 } as const;
+
+/** The key of one flattr's advisory lock: (supporter, item, period). */
+export const flattrLockKey = (supporterId: number, item: string, period: string) => `${supporterId}\u001f${item}\u001f${period}`;
+
+/**
+ * SQL taking the flattr locks of sorted keys given as a JSON array in the
+ * parameter `param`, in that order, so every taker (ingest, /flattr undo)
+ * serializes with the others and none deadlock.
+ */
+export const takeFlattrLocksSql = (param: string) =>
+  `SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM jsonb_array_elements_text(${param}::jsonb) WITH ORDINALITY AS t(k, n) ORDER BY n`;

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
-import { LOCK_CLASS } from '../db/locks.js';
+import { flattrLockKey, LOCK_CLASS, takeFlattrLocksSql } from '../db/locks.js';
 import { judgeLike } from '../domain/judge-like.js';
 import { channelOfItem, type LikeEvent } from '../domain/like-event.js';
 import { nextPeriod, periodOf, type Period } from '../domain/period.js';
@@ -91,7 +91,7 @@ async function claimEventIds(tx: Tx, accepted: readonly Accepted[]): Promise<Set
   return new Set(row!.ids);
 }
 
-const flattrKey = (a: Accepted) => `${a.supporterId}\u001f${a.event.item}\u001f${a.period}`;
+const flattrKey = (a: Accepted) => flattrLockKey(a.supporterId, a.event.item, a.period);
 
 /**
  * Rule 3: per reaction, the event with the latest (occurredAt, eventId) wins.
@@ -111,7 +111,7 @@ async function upsertReactionStates(tx: Tx, rows: readonly Accepted[]): Promise<
   const lockKeys = [...new Set(rows.map(flattrKey))].sort();
   await tx.$executeRawUnsafe(
     `WITH locked AS MATERIALIZED (
-       SELECT pg_advisory_xact_lock(${LOCK_CLASS.flattrKey}, hashtext(k)) FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(k, n) ORDER BY n
+       ${takeFlattrLocksSql('$2')}
      )
      INSERT INTO reaction_states AS r (supporter_id, item, period, reaction, active, occurred_at, event_id)
      SELECT s, i, p, r, a, t, e FROM jsonb_to_recordset($1::jsonb) AS x(s int, i text, p text, r text, a bool, t timestamptz, e text)
