@@ -28,14 +28,15 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
   });
   const unique = [...firstIndex.values()];
   if (unique.length === 0) return outcomes;
+  // Each event's own period, computed once and outside the transaction.
+  const ownPeriod = new Map(unique.map((i) => [i, periodOf(new Date(events[i]!.occurredAt), options.timeZone)]));
+  const earliest = [...ownPeriod.values()].reduce((a, b) => (a < b ? a : b));
 
   await db.$transaction(async (tx) => {
     // Held until commit, so a settlement run cannot open between reading the runs and writing flattrs.
     // The runs are read by the next statement, whose snapshot is taken after the lock is granted.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock_shared(${LOCK_CLASS.settlementStart}, 0)`);
     const people = uniquePairs(unique.flatMap((i) => [[events[i]!.platform, events[i]!.liker], [events[i]!.platform, events[i]!.author]] as const));
-    const periods = unique.map((i) => periodOf(new Date(events[i]!.occurredAt), options.timeZone));
-    const earliest = periods.reduce((a, b) => (a < b ? a : b));
     const { supporters, identities, startedPeriods } = await lookupPeople(tx, people, earliest);
 
     const accepted: Accepted[] = [];
@@ -48,10 +49,9 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
         outcomes[index] = { kind: 'ignored', reason: verdict.reason };
         continue;
       }
-      const at = new Date(event.occurredAt);
       accepted.push({
-        index, event, supporterId: supporter!.userId, at,
-        period: openPeriodFor(periodOf(at, options.timeZone), startedPeriods),
+        index, event, supporterId: supporter!.userId, at: new Date(event.occurredAt),
+        period: openPeriodFor(ownPeriod.get(index)!, startedPeriods),
         reaction: event.reaction === undefined ? '' : canonicalReaction(event.reaction),
       });
     }
