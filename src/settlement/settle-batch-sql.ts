@@ -20,12 +20,22 @@ function account(kind: string, userId: string, identityId: string, currency: str
 /** The self-check problem that means "make the accounts and try again", not a bug. */
 export const MISSING_ACCOUNT = 'an entry has no account';
 
+/**
+ * "Supporter s (alias) has no settlement in period $1 yet", as a scalar
+ * subquery: one primary-key probe per supporter. NOT EXISTS would read
+ * better, but the planner turns it into an anti join and, on the run's
+ * unanalyzed supporter_settlements, chose a nested loop over every supporter
+ * already settled in the period: each batch got slower than the one before.
+ */
+export function unsettled(alias: string): string {
+  return `(SELECT 1 FROM supporter_settlements x WHERE x.supporter_id = ${alias}.supporter_id AND x.period = $1) IS NULL`;
+}
+
 /** The batch's supporters not settled yet. */
 const PENDING = `
   SELECT s.supporter_id, s.currency, s.budget, s.flattrs AS n
     FROM settlement_supporters s
-   WHERE s.period = $1 AND s.batch = $2
-     AND NOT EXISTS (SELECT 1 FROM supporter_settlements x WHERE x.period = $1 AND x.supporter_id = s.supporter_id)`;
+   WHERE s.period = $1 AND s.batch = $2 AND ${unsettled('s')}`;
 
 const lockWallets = `
   SELECT a.id FROM (${PENDING}) p

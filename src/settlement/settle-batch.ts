@@ -3,7 +3,7 @@ import { LOCK_CLASS } from '../db/locks.js';
 import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
 import { SettlementInvariantError } from './errors.js';
 import type { SettlementRun } from './open-run.js';
-import { MISSING_ACCOUNT, SETTLE_BATCH_SQL } from './settle-batch-sql.js';
+import { MISSING_ACCOUNT, SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
 
 export type BatchHooks = {
   /** Runs inside the batch transaction after every write, before commit: a throw rolls the batch back (crash tests). */
@@ -54,7 +54,7 @@ async function attempt(db: Db, run: SettlementRun, batch: number, hooks: BatchHo
 export async function pendingBatches(db: Db, period: string): Promise<number[]> {
   const rows = await db.$queryRawUnsafe<{ batch: number }[]>(
     `SELECT DISTINCT s.batch FROM settlement_supporters s
-      WHERE s.period = $1 AND NOT EXISTS (SELECT 1 FROM supporter_settlements x WHERE x.period = $1 AND x.supporter_id = s.supporter_id)
+      WHERE s.period = $1 AND ${unsettled('s')}
       ORDER BY s.batch`,
     period,
   );
