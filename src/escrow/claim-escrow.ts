@@ -2,6 +2,7 @@ import type { Tx } from '../db/database.js';
 import { ensureAccounts } from '../ledger/accounts.js';
 import { holdEscrowFenceExclusive } from './escrow-fence.js';
 import { postTransfer, type EntryInput } from '../ledger/post-transfer.js';
+import { repointRecipientInRunningRuns } from '../settlement/repoint-recipient.js';
 
 type PayerBalance = { account_id: number; currency: string; payer_user_id: number | null; balance: bigint; last_entry: bigint };
 
@@ -13,11 +14,13 @@ type PayerBalance = { account_id: number; currency: string; payer_user_id: numbe
  * Call it in the transaction that sets identities.user_id. It takes the
  * escrow fence (see escrow-fence.ts) exclusively, so every settlement batch
  * either commits its escrow credit before this moves the escrow, or starts
- * after and credits the creator directly. Idempotent: an empty escrow posts nothing, and the key names the
+ * after and credits the creator directly (the claim re-points running runs'
+ * recipients before it lets them go on). Idempotent: an empty escrow posts nothing, and the key names the
  * last escrow entry moved, so a retried call with the same state is a no-op.
  */
 export async function claimEscrow(tx: Tx, identityId: number, userId: number): Promise<void> {
   await holdEscrowFenceExclusive(tx);
+  await repointRecipientInRunningRuns(tx, identityId, userId);
   await tx.$queryRawUnsafe(`SELECT id FROM accounts WHERE kind = 'escrow' AND identity_id = $1 ORDER BY id FOR UPDATE`, identityId);
   const rows = await tx.$queryRawUnsafe<PayerBalance[]>(
     `SELECT a.id AS account_id, a.currency, e.payer_user_id, sum(e.amount)::int8 AS balance, max(e.id)::int8 AS last_entry

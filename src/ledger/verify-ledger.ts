@@ -40,8 +40,8 @@ export const LEDGER_CHECKS: readonly LedgerCheck[] = [
     invariant: 'each settlement transfer debits the wallet exactly what was charged',
     sql: `SELECT 'supporter ' || s.supporter_id || ' in ' || s.period || ': charged ' || s.charged || ', wallet debited ' || coalesce(-w.amount, 0) AS detail
             FROM supporter_settlements s
-            LEFT JOIN LATERAL (SELECT sum(e.amount) AS amount FROM entries e JOIN accounts a ON a.id = e.account_id
-                                WHERE e.transfer_id = s.transfer_id AND a.kind = 'wallet') w ON true
+            LEFT JOIN (SELECT e.transfer_id, sum(e.amount) AS amount FROM entries e JOIN accounts a ON a.id = e.account_id
+                        WHERE a.kind = 'wallet' GROUP BY e.transfer_id) w ON w.transfer_id = s.transfer_id
            WHERE (s.transfer_id IS NULL AND s.charged <> 0) OR (s.transfer_id IS NOT NULL AND coalesce(-w.amount, 0) <> s.charged) LIMIT 1`,
   },
   {

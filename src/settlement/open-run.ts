@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { LOCK_CLASS } from '../db/locks.js';
 import type { UnspentPolicy } from '../domain/split.js';
+import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
 import { SettlementNotOpenError } from './errors.js';
 import { assertPeriodEnded } from './period-guard.js';
 
@@ -51,33 +52,57 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
          FROM everyone e JOIN users u ON u.id = e.supporter_id LEFT JOIN supporter_settings s ON s.user_id = e.supporter_id`,
       period, settings.batchSize, settings.policy,
     );
-    // Every account the run will credit, made now in one statement rather than batch by
-    // batch, then analyzed so the batches' index probes are planned on true numbers.
-    // With one currency in the run (the usual case) the recipients are just the
-    // distinct identities flattred, which spares joining every flattr to its supporter.
+    // Claims wait while the run reads who is claimed; one that committed
+    // before is seen, one after re-points the rows written here.
+    await holdEscrowFenceShared(tx);
+    // Where each recipient is credited (see the settlement_recipients
+    // migration), and every account the run will credit, made now in one
+    // statement rather than batch by batch. With one currency in the run (the
+    // usual case) the recipients are the distinct identities flattred, which
+    // spares joining every flattr to its supporter. Accounts that existed are
+    // read from the statement's snapshot; new ones come from the insert.
     await tx.$executeRawUnsafe(
       `WITH currencies AS MATERIALIZED (SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1),
-       recipients AS (
-         SELECT DISTINCT f.recipient_identity_id AS identity_id, (SELECT currency FROM currencies) AS currency
-           FROM flattrs f WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1
-         UNION ALL
-         SELECT DISTINCT f.recipient_identity_id, s.currency
-           FROM flattrs f JOIN settlement_supporters s ON s.period = $1 AND s.supporter_id = f.supporter_id
-          WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) > 1
-       )
-       INSERT INTO accounts (kind, user_id, identity_id, currency)
-       SELECT kind, user_id, identity_id, currency FROM (
-         SELECT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind, i.user_id,
-                CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, r.currency
-           FROM recipients r JOIN identities i ON i.id = r.identity_id
+       recipients AS MATERIALIZED (
+         SELECT r.identity_id, r.currency, i.user_id AS creator_id,
+                CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind,
+                CASE WHEN i.user_id IS NULL THEN i.id END AS escrow_identity_id
+           FROM (SELECT DISTINCT f.recipient_identity_id AS identity_id, (SELECT currency FROM currencies) AS currency
+                   FROM flattrs f WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1
+                 UNION ALL
+                 SELECT DISTINCT f.recipient_identity_id, s.currency
+                   FROM flattrs f JOIN settlement_supporters s ON s.period = $1 AND s.supporter_id = f.supporter_id
+                  WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) > 1) r
+           JOIN identities i ON i.id = r.identity_id
+       ),
+       wanted AS (
+         SELECT DISTINCT kind, creator_id AS user_id, escrow_identity_id AS identity_id, currency FROM recipients
          UNION
          SELECT k, NULL::int, NULL::int, c.currency FROM currencies c CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
-       ) wanted
-       ORDER BY kind, user_id, identity_id, currency
-       ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`,
+       ),
+       created AS (
+         INSERT INTO accounts (kind, user_id, identity_id, currency)
+         SELECT kind, user_id, identity_id, currency FROM wanted
+          ORDER BY kind, user_id, identity_id, currency
+         ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING
+         RETURNING id, kind, user_id, identity_id, currency
+       ),
+       known AS (
+         SELECT id, kind, user_id, identity_id, currency FROM created
+         UNION ALL
+         SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM accounts a
+           JOIN wanted w ON a.kind = w.kind AND a.currency = w.currency
+            AND coalesce(a.user_id, 0) = coalesce(w.user_id, 0) AND coalesce(a.identity_id, 0) = coalesce(w.identity_id, 0)
+       )
+       INSERT INTO settlement_recipients (period, identity_id, currency, creator_id, account_id)
+       SELECT $1, r.identity_id, r.currency, r.creator_id, k.id
+         FROM recipients r JOIN known k ON k.kind = r.kind AND k.currency = r.currency
+          AND coalesce(k.user_id, 0) = coalesce(r.creator_id, 0) AND coalesce(k.identity_id, 0) = coalesce(r.escrow_identity_id, 0)`,
       period,
     );
+    // The batches' plans (wallet probes, the recipients join) need true numbers for what was just written.
     await tx.$executeRawUnsafe(`ANALYZE accounts`);
+    await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
     const [row] = await tx.$queryRawUnsafe<RunRow[]>(
       `UPDATE settlement_runs r SET stage = 'snapshot',
               batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)

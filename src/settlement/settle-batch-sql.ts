@@ -17,9 +17,6 @@ function account(kind: string, userId: string, identityId: string, currency: str
              AND ${is('a.identity_id', identityId)} AND a.currency = ${currency})`;
 }
 
-/** The self-check problem that means "make the accounts and try again", not a bug. */
-export const MISSING_ACCOUNT = 'an entry has no account';
-
 /**
  * "Supporter s (alias) has no settlement in period $1 yet", as a scalar
  * subquery: one primary-key probe per supporter. NOT EXISTS would read
@@ -43,39 +40,22 @@ const lockWallets = `
    ORDER BY a.id FOR UPDATE OF a`;
 
 /**
- * Makes the accounts the run's opening did not (a recipient claimed since,
- * crediting a currency it had no escrow in), sorted so concurrent
- * batches never deadlock on the unique index. Run only when the settle
- * statement found an account missing.
- */
-const ensureAccounts = `
-INSERT INTO accounts (kind, user_id, identity_id, currency)
-SELECT kind, user_id, identity_id, currency FROM (
-  SELECT DISTINCT CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind, i.user_id,
-         CASE WHEN i.user_id IS NULL THEN i.id END AS identity_id, p.currency
-    FROM (${PENDING}) p
-    JOIN flattrs f ON f.period = $1 AND f.supporter_id = p.supporter_id AND f.status = 'active'
-    JOIN identities i ON i.id = f.recipient_identity_id
-  UNION
-  SELECT k, NULL::int, NULL::int, p.currency FROM (${PENDING}) p CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
-) wanted
-ORDER BY kind, user_id, identity_id, currency
-ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING`;
-
-/**
  * Rules 5–8 for every pending supporter of the batch in one statement:
  * amounts, the supporter_settlements rows, one transfer per charged
  * supporter (ids drawn up front so entries can name them), the per-flattr
  * shares, and the entries (wallet −A, fees +F, per recipient +credit to the
- * creator balance or, with the payer, to the identity's escrow; or charity +A).
+ * account settlement_recipients names: the creator balance or, with the
+ * payer, the identity's escrow; or charity +A). The wallet id is computed
+ * behind OFFSET 0 so the planner probes it once per supporter, not twice.
  * It returns the count of entries written and the first self-check problem
- * in what it wrote (an unbalanced transfer, an entry without account, Σ shares ≠ D).
+ * in what it wrote (a flattr without recipient account, an unbalanced
+ * transfer, Σ shares ≠ D).
  */
 const settle = `
 WITH pending AS (${PENDING}),
 amounts AS MATERIALIZED (
   SELECT w.*, greatest(least(w.budget, coalesce((SELECT sum(e.amount) FROM entries e WHERE e.account_id = w.wallet_id), 0)), 0)::int8 AS available
-    FROM (SELECT p.*, ${account("'wallet'", 'p.supporter_id', 'NULL', 'p.currency')} AS wallet_id FROM pending p) w
+    FROM (SELECT p.*, ${account("'wallet'", 'p.supporter_id', 'NULL', 'p.currency')} AS wallet_id FROM pending p OFFSET 0) w
 ),
 charges AS (
   SELECT a.*,
@@ -95,13 +75,15 @@ tr AS (
   SELECT transfer_id, 'settlement', 'settle:' || $1 || ':' || supporter_id, $1 FROM settled WHERE transfer_id IS NOT NULL
 ),
 shares AS MATERIALIZED (
-  SELECT f.id AS flattr_id, f.supporter_id, f.recipient_identity_id, s.transfer_id, s.currency, s.charged - s.fee AS distributable,
-         (SELECT i.user_id FROM identities i WHERE i.id = f.recipient_identity_id) AS creator_id,
+  SELECT f.id AS flattr_id, f.supporter_id, s.transfer_id, s.currency, s.charged - s.fee AS distributable, r.creator_id, r.account_id,
          (s.charged - s.fee) / s.n
            + CASE WHEN row_number() OVER (PARTITION BY f.supporter_id
                                           ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id)
                        <= (s.charged - s.fee) % s.n THEN 1 ELSE 0 END AS amount
     FROM settled s JOIN flattrs f ON f.period = $1 AND f.supporter_id = s.supporter_id AND f.status = 'active'
+    -- OFFSET 0 keeps the run's recipients whole, so they are hashed once rather than probed per flattr.
+    LEFT JOIN (SELECT * FROM settlement_recipients WHERE period = $1 OFFSET 0) r
+           ON r.identity_id = f.recipient_identity_id AND r.currency = s.currency
    WHERE s.n > 0
 ),
 fs AS (
@@ -112,10 +94,9 @@ house AS MATERIALIZED (
   SELECT a.id, a.kind, a.currency FROM accounts a WHERE a.kind IN ('fees', 'charity') AND a.user_id IS NULL AND a.identity_id IS NULL
 ),
 credits AS (
-  SELECT transfer_id, currency, supporter_id, creator_id, CASE WHEN creator_id IS NULL THEN recipient_identity_id END AS escrow_identity_id,
-         sum(amount)::int8 AS amount
+  SELECT transfer_id, currency, account_id, CASE WHEN creator_id IS NULL THEN supporter_id END AS payer_user_id, sum(amount)::int8 AS amount
     FROM shares WHERE transfer_id IS NOT NULL
-   GROUP BY 1, 2, 3, 4, 5 HAVING sum(amount) > 0
+   GROUP BY transfer_id, currency, account_id, 4 HAVING sum(amount) > 0
 ),
 legs AS MATERIALIZED (
   SELECT transfer_id, wallet_id AS account_id, currency, -charged AS amount, NULL::int AS payer_user_id FROM settled WHERE transfer_id IS NOT NULL
@@ -124,10 +105,7 @@ legs AS MATERIALIZED (
     FROM settled s LEFT JOIN house h ON h.currency = s.currency AND h.kind = CASE WHEN s.n > 0 THEN 'fees' ELSE 'charity' END
    WHERE s.transfer_id IS NOT NULL AND (s.n = 0 OR s.fee > 0)
   UNION ALL
-  SELECT transfer_id, CASE WHEN creator_id IS NOT NULL THEN ${account("'creator'", 'credits.creator_id', 'NULL', 'credits.currency')}
-                           ELSE ${account("'escrow'", 'NULL', 'credits.escrow_identity_id', 'credits.currency')} END,
-         currency, amount, CASE WHEN creator_id IS NULL THEN supporter_id END
-    FROM credits
+  SELECT transfer_id, account_id, currency, amount, payer_user_id FROM credits
 ),
 written AS (
   INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
@@ -136,11 +114,12 @@ written AS (
 )
 SELECT (SELECT count(*)::int FROM written) AS entries,
        coalesce(
-         (SELECT '${MISSING_ACCOUNT}' FROM legs WHERE account_id IS NULL LIMIT 1),
+         (SELECT 'flattr ' || flattr_id || ' has no recipient in the run' FROM shares WHERE account_id IS NULL LIMIT 1),
+         (SELECT 'an entry has no account' FROM legs WHERE account_id IS NULL LIMIT 1),
          (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM written
            GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1),
          (SELECT 'shares of supporter ' || supporter_id || ' sum to ' || sum(amount) || ', not ' || min(distributable) FROM shares
            GROUP BY supporter_id HAVING sum(amount) <> min(distributable) LIMIT 1)
        ) AS problem`;
 
-export const SETTLE_BATCH_SQL = { lockWallets, ensureAccounts, settle } as const;
+export const SETTLE_BATCH_SQL = { lockWallets, settle } as const;

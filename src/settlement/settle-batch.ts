@@ -3,14 +3,12 @@ import { LOCK_CLASS } from '../db/locks.js';
 import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
 import { SettlementInvariantError } from './errors.js';
 import type { SettlementRun } from './open-run.js';
-import { MISSING_ACCOUNT, SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
+import { SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
 
 export type BatchHooks = {
   /** Runs inside the batch transaction after every write, before commit: a throw rolls the batch back (crash tests). */
   beforeCommit?: (batch: number) => void | Promise<void>;
 };
-
-class MissingAccountError extends Error {}
 
 /**
  * Settles one batch of a run in one transaction of a few set-based
@@ -27,23 +25,11 @@ class MissingAccountError extends Error {}
  * shared, so a claim never misses what the batch escrows.
  */
 export async function settleBatch(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks = {}): Promise<{ entries: number }> {
-  try {
-    return await attempt(db, run, batch, hooks, false);
-  } catch (error) {
-    // An identity claimed since the run opened can need a creator account in a new currency.
-    if (!(error instanceof MissingAccountError)) throw error;
-    return attempt(db, run, batch, hooks, true);
-  }
-}
-
-async function attempt(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks, ensureAccounts: boolean): Promise<{ entries: number }> {
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_CLASS.settlePeriod}, hashtext($1))`, `${run.period}/${batch}`);
     await holdEscrowFenceShared(tx);
     await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockWallets, run.period, batch);
-    if (ensureAccounts) await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.ensureAccounts, run.period, batch);
     const [result] = await tx.$queryRawUnsafe<{ entries: number; problem: string | null }[]>(SETTLE_BATCH_SQL.settle, run.period, batch, run.feeBps, run.policy);
-    if (result!.problem === MISSING_ACCOUNT && !ensureAccounts) throw new MissingAccountError();
     if (result!.problem) throw new SettlementInvariantError('batch self-check', `${run.period} batch ${batch}: ${result!.problem}`);
     await hooks.beforeCommit?.(batch);
     return { entries: result!.entries };

@@ -17,7 +17,7 @@ export const settings = (over: Partial<SettlementSettings> = {}): SettlementSett
   feeBps: 1000, policy: 'keep', batchSize: 3, timeZone: 'UTC', graceMinutes: 60, ...over,
 });
 
-export const RESET_SQL = `TRUNCATE users, identities, supporter_settings, flattrs, settlement_runs, settlement_supporters,
+export const RESET_SQL = `TRUNCATE users, identities, supporter_settings, flattrs, settlement_runs, settlement_supporters, settlement_recipients,
   supporter_settlements, flattr_shares, accounts, transfers, entries RESTART IDENTITY CASCADE`;
 
 export type BuiltWorld = { supporterIds: number[]; recipientIds: number[]; creatorIds: (number | null)[] };
