@@ -1,6 +1,5 @@
 import type { Db } from '../db/database.js';
 import { SettlementIncompleteError, SettlementInvariantError } from './errors.js';
-import { unsettled } from './settle-batch-sql.js';
 
 /**
  * Closes a run once every frozen supporter is settled, and marks it settled.
@@ -15,16 +14,16 @@ import { unsettled } from './settle-batch-sql.js';
  * `flattr ledger verify` remains the full audit.
  */
 export async function finishRun(db: Db, period: string): Promise<void> {
+  // One hash join of the two sets (probing one per supporter of the other cost 0.3 s at 100k supporters).
   const [state] = await db.$queryRawUnsafe<{ pending: number; mismatch: string | null }[]>(
-    `SELECT (SELECT count(*)::int FROM settlement_supporters s WHERE s.period = $1 AND ${unsettled('s')}) AS pending,
-            (SELECT 'supporter ' || coalesce(x.supporter_id, s.supporter_id) || ': ' ||
-                    CASE WHEN s.supporter_id IS NULL THEN 'settled but not in the run'
-                         ELSE 'settled with budget ' || x.budget || ', ' || x.flattrs || ' flattrs, charged ' || x.charged ||
-                              '; the run froze budget ' || s.budget || ', ' || s.flattrs || ' flattrs' END
-               FROM supporter_settlements x
-               LEFT JOIN settlement_supporters s ON s.period = x.period AND s.supporter_id = x.supporter_id
-              WHERE x.period = $1 AND (s.supporter_id IS NULL OR x.budget <> s.budget OR x.flattrs <> s.flattrs OR x.charged > x.budget)
-              LIMIT 1) AS mismatch`,
+    `SELECT count(*) FILTER (WHERE x.supporter_id IS NULL)::int AS pending,
+            min('supporter ' || x.supporter_id || ': ' ||
+                CASE WHEN s.supporter_id IS NULL THEN 'settled but not in the run'
+                     ELSE 'settled with budget ' || x.budget || ', ' || x.flattrs || ' flattrs, charged ' || x.charged ||
+                          '; the run froze budget ' || s.budget || ', ' || s.flattrs || ' flattrs' END)
+              FILTER (WHERE x.supporter_id IS NOT NULL AND (s.supporter_id IS NULL OR x.budget <> s.budget OR x.flattrs <> s.flattrs OR x.charged > x.budget)) AS mismatch
+       FROM (SELECT supporter_id, budget, flattrs FROM settlement_supporters WHERE period = $1) s
+       FULL JOIN (SELECT supporter_id, budget, flattrs, charged FROM supporter_settlements WHERE period = $1) x ON x.supporter_id = s.supporter_id`,
     period,
   );
   if (state!.pending > 0) throw new SettlementIncompleteError(period, state!.pending);
