@@ -45,7 +45,8 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       runtime.onClose(() => ingest.close());
       const settle = createSettleWorker({
         db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings: settlementSettings(config),
-        concurrency: config.settlement.concurrency, lockMs: config.settlement.lockSeconds * 1000, logger: logger.child({ worker: 'settle' }), now: options.now,
+        concurrency: config.settlement.concurrency, concurrentOpen: kind === 'postgres',
+        lockMs: config.settlement.lockSeconds * 1000, logger: logger.child({ worker: 'settle' }), now: options.now,
       });
       runtime.onClose(() => settle.close());
       const escrow = createEscrowWorker({

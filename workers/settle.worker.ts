@@ -15,6 +15,8 @@ export type SettleWorkerDeps = {
   prefix: string;
   settings: SettlementSettings;
   concurrency: number;
+  /** Open runs on two connections (PostgreSQL's pool; not PGlite): see OpenOptions. */
+  concurrentOpen?: boolean;
   /** A job whose worker died (kill -9) is taken over after this long; batches are idempotent, so stalls are retried. */
   lockMs?: number;
   logger: Logger;
@@ -37,7 +39,7 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
 
   const parent = async (job: Job, token: string | undefined) => {
     const { period } = parse(settleJobSchema, job);
-    const run = await openRun(db, period, settings, now());
+    const run = await openRun(db, period, settings, now(), { concurrent: deps.concurrentOpen ?? false });
     if (run.status === 'settled') return { period, status: 'settled' };
     for (;;) {
       const pending = await pendingBatches(db, run.period);

@@ -2,9 +2,21 @@ import type { Db } from '../db/database.js';
 import { LOCK_CLASS } from '../db/locks.js';
 import type { UnspentPolicy } from '../domain/split.js';
 import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
+import { buildRecipients } from './build-recipients.js';
 import { SettlementNotOpenError } from './errors.js';
 import { assertPeriodEnded } from './period-guard.js';
 
+export type OpenOptions = {
+  /**
+   * Build where recipients are credited (buildRecipients) on a second
+   * connection while the snapshot is taken, instead of after it in the same
+   * transaction: the two halves of opening each scan every flattr of the
+   * period, and run on two cores they take half the time. Needs a pool of
+   * connections (PostgreSQL, not PGlite). It is only a head start: a batch
+   * that finds a recipient missing adds it (settle-batch.ts).
+   */
+  concurrent?: boolean;
+};
 export type SettlementSettings = { feeBps: number; policy: UnspentPolicy; batchSize: number; timeZone: string; graceMinutes: number };
 export type SettlementRun = {
   period: string; status: 'running' | 'settled'; stage: string; feeBps: number; policy: UnspentPolicy;
@@ -20,9 +32,13 @@ type RunRow = { period: string; status: string; stage: string; fee_bps: number; 
  * period (rule 2); in the same transaction it freezes the supporters, their
  * budgets and batches. From then on nothing that settlement reads changes.
  */
-export async function openRun(db: Db, period: string, settings: SettlementSettings, now: Date = new Date()): Promise<SettlementRun> {
+export async function openRun(
+  db: Db, period: string, settings: SettlementSettings, now: Date = new Date(), options: OpenOptions = {},
+): Promise<SettlementRun> {
   assertPeriodEnded(period, settings, now);
-  return db.$transaction(async (tx) => {
+  let locked!: (created: boolean) => void;
+  const lockTaken = new Promise<boolean>((resolve) => { locked = resolve; });
+  const opening = db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_CLASS.settlementStart}, 0)`);
     // The snapshot groups and sorts every flattr of the period once; with the
     // default 4 MB it spilled to disk and chose a slower plan.
@@ -33,6 +49,7 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
        RETURNING period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs`,
       period, settings.feeBps, settings.policy, now, settings.batchSize,
     );
+    locked(inserted.length > 0);
     if (!inserted[0]) {
       const [existing] = await tx.$queryRawUnsafe<RunRow[]>(
         `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs FROM settlement_runs WHERE period = $1`, period);
@@ -52,57 +69,13 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
          FROM everyone e JOIN users u ON u.id = e.supporter_id LEFT JOIN supporter_settings s ON s.user_id = e.supporter_id`,
       period, settings.batchSize, settings.policy,
     );
-    // Claims wait while the run reads who is claimed; one that committed
-    // before is seen, one after re-points the rows written here.
-    await holdEscrowFenceShared(tx);
-    // Where each recipient is credited (see the settlement_recipients
-    // migration), and every account the run will credit, made now in one
-    // statement rather than batch by batch. With one currency in the run (the
-    // usual case) the recipients are the distinct identities flattred, which
-    // spares joining every flattr to its supporter. Accounts that existed are
-    // read from the statement's snapshot; new ones come from the insert.
-    await tx.$executeRawUnsafe(
-      `WITH currencies AS MATERIALIZED (SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1),
-       recipients AS MATERIALIZED (
-         SELECT r.identity_id, r.currency, i.user_id AS creator_id,
-                CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind,
-                CASE WHEN i.user_id IS NULL THEN i.id END AS escrow_identity_id
-           FROM (SELECT DISTINCT f.recipient_identity_id AS identity_id, (SELECT currency FROM currencies) AS currency
-                   FROM flattrs f WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1
-                 UNION ALL
-                 SELECT DISTINCT f.recipient_identity_id, s.currency
-                   FROM flattrs f JOIN settlement_supporters s ON s.period = $1 AND s.supporter_id = f.supporter_id
-                  WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) > 1) r
-           JOIN identities i ON i.id = r.identity_id
-       ),
-       wanted AS (
-         SELECT DISTINCT kind, creator_id AS user_id, escrow_identity_id AS identity_id, currency FROM recipients
-         UNION
-         SELECT k, NULL::int, NULL::int, c.currency FROM currencies c CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
-       ),
-       created AS (
-         INSERT INTO accounts (kind, user_id, identity_id, currency)
-         SELECT kind, user_id, identity_id, currency FROM wanted
-          ORDER BY kind, user_id, identity_id, currency
-         ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING
-         RETURNING id, kind, user_id, identity_id, currency
-       ),
-       known AS (
-         SELECT id, kind, user_id, identity_id, currency FROM created
-         UNION ALL
-         SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM accounts a
-           JOIN wanted w ON a.kind = w.kind AND a.currency = w.currency
-            AND coalesce(a.user_id, 0) = coalesce(w.user_id, 0) AND coalesce(a.identity_id, 0) = coalesce(w.identity_id, 0)
-       )
-       INSERT INTO settlement_recipients (period, identity_id, currency, creator_id, account_id)
-       SELECT $1, r.identity_id, r.currency, r.creator_id, k.id
-         FROM recipients r JOIN known k ON k.kind = r.kind AND k.currency = r.currency
-          AND coalesce(k.user_id, 0) = coalesce(r.creator_id, 0) AND coalesce(k.identity_id, 0) = coalesce(r.escrow_identity_id, 0)`,
-      period,
-    );
+    if (!options.concurrent) {
+      await holdEscrowFenceShared(tx);
+      await buildRecipients(tx, period);
+    }
     // The batches' plans (wallet probes, the recipients join) need true numbers for what was just written.
     await tx.$executeRawUnsafe(`ANALYZE accounts`);
-    await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
+    if (!options.concurrent) await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
     const [row] = await tx.$queryRawUnsafe<RunRow[]>(
       `UPDATE settlement_runs r SET stage = 'snapshot',
               batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)
@@ -113,7 +86,22 @@ export async function openRun(db: Db, period: string, settings: SettlementSettin
       period,
     );
     return toRun(row!, true);
-  }, { timeout: 10 * 60_000, maxWait: 60_000 });
+  }, { timeout: 10 * 60_000, maxWait: 60_000 }).finally(() => locked(false));
+  if (!options.concurrent) return opening;
+  // Ingest is drained once the lock is held, so the period's flattrs are final.
+  const recipients = lockTaken.then(async (created) => {
+    if (!created) return;
+    await db.$transaction(async (tx) => {
+      await holdEscrowFenceShared(tx);
+      await buildRecipients(tx, period);
+      await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
+    }, { timeout: 10 * 60_000, maxWait: 60_000 });
+  });
+  // Wait for both, so a failure of one never leaves the other running behind the caller.
+  const [run, built] = await Promise.allSettled([opening, recipients]);
+  if (run.status === 'rejected') throw run.reason;
+  if (built.status === 'rejected') throw built.reason;
+  return run.value;
 }
 
 /** The run of a period as opened (no lock, no writes): what a batch job settles with. */

@@ -6,14 +6,16 @@ import { ensureAccounts } from '../ledger/accounts.js';
  * (settlement_recipients). When an identity is claimed while runs are still
  * settling, their remaining batches must credit the new creator, not the
  * escrow the claim is emptying: this re-points the identity's rows in every
- * running run. Call it under the exclusive escrow fence (claimEscrow does),
+ * run not settled yet, including one whose opening has not committed. Call it under the exclusive escrow fence (claimEscrow does),
  * so no batch is between reading those rows and committing.
  */
+/** Rows of a period whose run is not settled: running, or still opening (not committed yet). */
+const UNSETTLED = `NOT EXISTS (SELECT 1 FROM settlement_runs x WHERE x.period = r.period AND x.status = 'settled')`;
+
 export async function repointRecipientInRunningRuns(tx: Tx, identityId: number, userId: number): Promise<void> {
   const rows = await tx.$queryRawUnsafe<{ currency: string }[]>(
-    `SELECT DISTINCT trim(r.currency) AS currency
-       FROM settlement_recipients r JOIN settlement_runs x ON x.period = r.period AND x.status = 'running'
-      WHERE r.identity_id = $1 AND r.creator_id IS DISTINCT FROM $2`,
+    `SELECT DISTINCT trim(r.currency) AS currency FROM settlement_recipients r
+      WHERE r.identity_id = $1 AND r.creator_id IS DISTINCT FROM $2 AND ${UNSETTLED}`,
     identityId, userId,
   );
   if (rows.length === 0) return;
@@ -21,9 +23,8 @@ export async function repointRecipientInRunningRuns(tx: Tx, identityId: number, 
   const accounts = await ensureAccounts(tx, currencies.map((currency) => ({ kind: 'creator' as const, userId, currency })));
   await tx.$executeRawUnsafe(
     `UPDATE settlement_recipients r SET creator_id = $2, account_id = a.id
-       FROM unnest($3::text[], $4::int[]) AS a(currency, id), settlement_runs x
-      WHERE r.identity_id = $1 AND r.creator_id IS DISTINCT FROM $2
-        AND x.period = r.period AND x.status = 'running' AND trim(r.currency) = a.currency`,
+       FROM unnest($3::text[], $4::int[]) AS a(currency, id)
+      WHERE r.identity_id = $1 AND r.creator_id IS DISTINCT FROM $2 AND ${UNSETTLED} AND trim(r.currency) = a.currency`,
     identityId, userId, currencies, accounts,
   );
 }

@@ -19,7 +19,8 @@ export type SettleHooks = {
 export async function runSettlement(
   db: Db, period: string, settings: SettlementSettings, hooks: SettleHooks = {}, now?: Date, options: { lanes?: number } = {},
 ): Promise<SettlementRun> {
-  const run = await openRun(db, period, settings, now);
+  // Lanes mean a pool of connections, which opening can use too.
+  const run = await openRun(db, period, settings, now, { concurrent: (options.lanes ?? 1) > 1 });
   await hooks.onStage?.('opened', { period: run.period });
   if (run.status === 'settled') return run;
   const queue = await pendingBatches(db, run.period);

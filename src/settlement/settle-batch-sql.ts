@@ -28,6 +28,9 @@ export function unsettled(alias: string): string {
   return `(SELECT 1 FROM supporter_settlements x WHERE x.supporter_id = ${alias}.supporter_id AND x.period = $1) IS NULL`;
 }
 
+/** The self-check problem that means "add the recipients and redo the batch", not a bug. */
+export const MISSING_RECIPIENT = 'recipient not in the run';
+
 /** The batch's supporters not settled yet. */
 const PENDING = `
   SELECT s.supporter_id, s.currency, s.budget, s.flattrs AS n
@@ -114,8 +117,8 @@ written AS (
 )
 SELECT (SELECT count(*)::int FROM written) AS entries,
        coalesce(
-         (SELECT 'flattr ' || flattr_id || ' has no recipient in the run' FROM shares WHERE account_id IS NULL LIMIT 1),
-         (SELECT 'an entry has no account' FROM legs WHERE account_id IS NULL LIMIT 1),
+         (SELECT '${MISSING_RECIPIENT}: flattr ' || flattr_id FROM shares WHERE account_id IS NULL LIMIT 1),
+         (SELECT '${MISSING_RECIPIENT}: no house account' FROM legs WHERE account_id IS NULL LIMIT 1),
          (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM written
            GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1),
          (SELECT 'shares of supporter ' || supporter_id || ' sum to ' || sum(amount) || ', not ' || min(distributable) FROM shares

@@ -3,7 +3,8 @@ import { LOCK_CLASS } from '../db/locks.js';
 import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
 import { SettlementInvariantError } from './errors.js';
 import type { SettlementRun } from './open-run.js';
-import { SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
+import { buildRecipients } from './build-recipients.js';
+import { MISSING_RECIPIENT, SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
 
 export type BatchHooks = {
   /** Runs inside the batch transaction after every write, before commit: a throw rolls the batch back (crash tests). */
@@ -25,11 +26,27 @@ export type BatchHooks = {
  * shared, so a claim never misses what the batch escrows.
  */
 export async function settleBatch(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks = {}): Promise<{ entries: number }> {
+  try {
+    return await attempt(db, run, batch, hooks, false);
+  } catch (error) {
+    // Opening builds the recipients ahead (build-recipients.ts); one it could
+    // not foresee (a currency changed while the run opened, an opening that
+    // failed halfway) is added here, under the same fence, and the batch redone.
+    if (!(error instanceof MissingRecipientError)) throw error;
+    return attempt(db, run, batch, hooks, true);
+  }
+}
+
+class MissingRecipientError extends Error {}
+
+async function attempt(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks, addRecipients: boolean): Promise<{ entries: number }> {
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_CLASS.settlePeriod}, hashtext($1))`, `${run.period}/${batch}`);
     await holdEscrowFenceShared(tx);
     await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockWallets, run.period, batch);
+    if (addRecipients) await buildRecipients(tx, run.period, { batch });
     const [result] = await tx.$queryRawUnsafe<{ entries: number; problem: string | null }[]>(SETTLE_BATCH_SQL.settle, run.period, batch, run.feeBps, run.policy);
+    if (result!.problem?.startsWith(MISSING_RECIPIENT) && !addRecipients) throw new MissingRecipientError(result!.problem);
     if (result!.problem) throw new SettlementInvariantError('batch self-check', `${run.period} batch ${batch}: ${result!.problem}`);
     await hooks.beforeCommit?.(batch);
     return { entries: result!.entries };

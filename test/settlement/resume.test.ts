@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../src/domain/errors.js';
 import { recordLikes } from '../../src/ingest/record-likes.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { PeriodNotEndedError } from '../../src/settlement/errors.js';
+import { buildRecipients } from '../../src/settlement/build-recipients.js';
 import { openRun } from '../../src/settlement/open-run.js';
 import { runSettlement, type SettleStage } from '../../src/settlement/run-settlement.js';
 import { settleBatch } from '../../src/settlement/settle-batch.js';
@@ -74,6 +75,31 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
       await runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize }), {}, NOW, { lanes });
       expect(await ledgerFingerprint(db())).toEqual(clean);
     }
+  });
+
+  it('opening on two connections writes the same recipients as opening in one transaction', async () => {
+    const recipients = () => db().$queryRawUnsafe<unknown[]>(
+      `SELECT r.identity_id, trim(r.currency) AS currency, r.creator_id, a.kind, a.user_id, a.identity_id AS account_identity
+         FROM settlement_recipients r JOIN accounts a ON a.id = r.account_id ORDER BY 1, 2`);
+    await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW);
+    const sequential = await recipients();
+    expect(sequential.length).toBeGreaterThan(3);
+    await fresh();
+    await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW, { concurrent: true });
+    expect(await recipients()).toEqual(sequential);
+  });
+
+  it('a batch adds the recipients its opening did not write, and settles the same', async () => {
+    await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW);
+    await db().$executeRawUnsafe(`DELETE FROM settlement_recipients`);
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+
+  it('recipients left by an opening that failed are reused, not duplicated', async () => {
+    await buildRecipients(db(), PERIOD);
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW, { lanes: 2 });
+    expect(await ledgerFingerprint(db())).toEqual(clean);
   });
 
   it('two workers settling the same period at once produce one settlement', async () => {

@@ -23,7 +23,7 @@ import { endProgress, out, progress } from '../output.js';
 export async function settleCommand(runtime: Runtime, o: { period: string; dryRun?: boolean }): Promise<number> {
   const settings = settlementSettings(runtime.config);
   const period = assertPeriodEnded(o.period, settings, new Date());
-  const { prisma } = await runtime.db();
+  const { prisma, kind } = await runtime.db();
   if (o.dryRun) return printPreview(prisma, period, settings);
   if ((await runStatus(prisma, period)) === 'settled') {
     out(`${period} is already settled; nothing to do`);
@@ -41,7 +41,8 @@ export async function settleCommand(runtime: Runtime, o: { period: string; dryRu
     const { config } = runtime;
     const settle = createSettleWorker({
       db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings,
-      concurrency: config.settlement.concurrency, lockMs: config.settlement.lockSeconds * 1000, logger: runtime.logger.child({ worker: 'settle' }),
+      concurrency: config.settlement.concurrency, concurrentOpen: kind === 'postgres',
+      lockMs: config.settlement.lockSeconds * 1000, logger: runtime.logger.child({ worker: 'settle' }),
     });
     runtime.onClose(() => settle.close());
     runtime.logger.info('no hub is consuming settle: running the settle worker in this process');

@@ -1,0 +1,80 @@
+import type { Db, Tx } from '../db/database.js';
+
+/**
+ * Which (recipient identity, currency) pairs a run credits:
+ * - `period`: every active flattr of the period, in its supporter's currency.
+ *   When every user has the same currency (the usual case) that is just the
+ *   distinct identities flattred, which spares joining every flattr to its
+ *   supporter. Run while the run opens.
+ * - `batch`: the flattrs of one batch's frozen supporters, in their frozen
+ *   currency: exact, for a batch that found a recipient missing.
+ * $1 is the period, $2 the batch.
+ */
+const SOURCES = {
+  period: `
+    SELECT DISTINCT f.recipient_identity_id AS identity_id, (SELECT currency FROM currencies) AS currency
+      FROM flattrs f WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1
+    UNION ALL
+    SELECT DISTINCT f.recipient_identity_id, u.currency
+      FROM flattrs f JOIN users u ON u.id = f.supporter_id
+     WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) > 1`,
+  batch: `
+    SELECT DISTINCT f.recipient_identity_id AS identity_id, s.currency
+      FROM settlement_supporters s JOIN flattrs f ON f.period = $1 AND f.supporter_id = s.supporter_id AND f.status = 'active'
+     WHERE s.period = $1 AND s.batch = $2`,
+} as const;
+
+const CURRENCIES = {
+  period: `SELECT DISTINCT currency FROM users`,
+  batch: `SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1 AND batch = $2`,
+} as const;
+
+/**
+ * Writes settlement_recipients rows (where each recipient's credit goes: the
+ * creator's balance when the identity is claimed, else its escrow) that are
+ * missing for the period, and every account they and the house (fees,
+ * charity) need, in one statement. Accounts that existed are read from the
+ * statement's snapshot, new ones come from the insert. Existing rows are
+ * kept: a claim re-points them (repoint-recipient.ts), so they are never
+ * stale. Call it holding the escrow fence shared, so claims wait for it.
+ */
+export async function buildRecipients(tx: Tx | Db, period: string, scope: { batch?: number } = {}): Promise<void> {
+  const source = scope.batch === undefined ? 'period' : 'batch';
+  const params: unknown[] = scope.batch === undefined ? [period] : [period, scope.batch];
+  await tx.$executeRawUnsafe(
+    `WITH currencies AS MATERIALIZED (${CURRENCIES[source]}),
+     recipients AS MATERIALIZED (
+       SELECT r.identity_id, r.currency, i.user_id AS creator_id,
+              CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind,
+              CASE WHEN i.user_id IS NULL THEN i.id END AS escrow_identity_id
+         FROM (${SOURCES[source]}) r
+         JOIN identities i ON i.id = r.identity_id
+        WHERE NOT EXISTS (SELECT 1 FROM settlement_recipients m WHERE m.period = $1 AND m.identity_id = r.identity_id AND m.currency = r.currency)
+     ),
+     wanted AS (
+       SELECT DISTINCT kind, creator_id AS user_id, escrow_identity_id AS identity_id, currency FROM recipients
+       UNION
+       SELECT k, NULL::int, NULL::int, c.currency FROM currencies c CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
+     ),
+     created AS (
+       INSERT INTO accounts (kind, user_id, identity_id, currency)
+       SELECT kind, user_id, identity_id, currency FROM wanted
+        ORDER BY kind, user_id, identity_id, currency
+       ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING
+       RETURNING id, kind, user_id, identity_id, currency
+     ),
+     known AS (
+       SELECT id, kind, user_id, identity_id, currency FROM created
+       UNION ALL
+       SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM accounts a
+         JOIN wanted w ON a.kind = w.kind AND a.currency = w.currency
+          AND coalesce(a.user_id, 0) = coalesce(w.user_id, 0) AND coalesce(a.identity_id, 0) = coalesce(w.identity_id, 0)
+     )
+     INSERT INTO settlement_recipients (period, identity_id, currency, creator_id, account_id)
+     SELECT $1, r.identity_id, r.currency, r.creator_id, k.id
+       FROM recipients r JOIN known k ON k.kind = r.kind AND k.currency = r.currency
+        AND coalesce(k.user_id, 0) = coalesce(r.creator_id, 0) AND coalesce(k.identity_id, 0) = coalesce(r.escrow_identity_id, 0)
+     ON CONFLICT (period, identity_id, currency) DO NOTHING`,
+    ...params,
+  );
+}
