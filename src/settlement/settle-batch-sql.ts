@@ -52,7 +52,8 @@ const lockWallets = `
  * behind OFFSET 0 so the planner probes it once per supporter, not twice.
  * It returns the count of entries written and the first self-check problem
  * in what it wrote (a flattr without recipient account, an unbalanced
- * transfer, Σ shares ≠ D).
+ * transfer, Σ shares ≠ D), checked on the rows as they are inserted (legs,
+ * shares) rather than read back through RETURNING.
  */
 const settle = `
 WITH pending AS (${PENDING}),
@@ -113,13 +114,12 @@ legs AS MATERIALIZED (
 written AS (
   INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
   SELECT transfer_id, account_id, currency, amount, payer_user_id FROM legs WHERE account_id IS NOT NULL
-  RETURNING transfer_id, currency, amount
 )
-SELECT (SELECT count(*)::int FROM written) AS entries,
+SELECT (SELECT count(*)::int FROM legs WHERE account_id IS NOT NULL) AS entries,
        coalesce(
          (SELECT '${MISSING_RECIPIENT}: flattr ' || flattr_id FROM shares WHERE account_id IS NULL LIMIT 1),
          (SELECT '${MISSING_RECIPIENT}: no house account' FROM legs WHERE account_id IS NULL LIMIT 1),
-         (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM written
+         (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM legs
            GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1),
          (SELECT 'shares of supporter ' || supporter_id || ' sum to ' || sum(amount) || ', not ' || min(distributable) FROM shares
            GROUP BY supporter_id HAVING sum(amount) <> min(distributable) LIMIT 1)
