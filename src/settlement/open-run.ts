@@ -74,8 +74,10 @@ export async function openRun(
       await buildRecipients(tx, period);
     }
     // The batches' plans (wallet probes, the recipients join) need true numbers for what was just written.
-    await tx.$executeRawUnsafe(`ANALYZE accounts`);
-    if (!options.concurrent) await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
+    if (!options.concurrent) {
+      await tx.$executeRawUnsafe(`ANALYZE accounts`);
+      await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
+    }
     const [row] = await tx.$queryRawUnsafe<RunRow[]>(
       `UPDATE settlement_runs r SET stage = 'snapshot',
               batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)
@@ -94,6 +96,7 @@ export async function openRun(
     await db.$transaction(async (tx) => {
       await holdEscrowFenceShared(tx);
       await buildRecipients(tx, period);
+      await tx.$executeRawUnsafe(`ANALYZE accounts`);
       await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
     }, { timeout: 10 * 60_000, maxWait: 60_000 });
   });
