@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { releaseEscrow } from '../../src/escrow/release-escrow.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
-import { runSettlement } from '../../src/settlement/run-settlement.js';
 import { setSupporter } from '../../src/supporters/set-supporter.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { buildWorld, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from '../settlement/support/settle-world.js';
+import { settings, useSettleWorld, type WorldSpec } from '../settlement/support/settle-world.js';
 
 /** Two supporters flattr an unclaimed creator (R0) and a claimed one (R1). */
 const SPEC: WorldSpec = {
@@ -17,15 +15,7 @@ const SPEC: WorldSpec = {
 const DAY = 24 * 3600_000;
 
 describe('escrow release (rule 9)', () => {
-  let database: TestDatabase;
-  const db = () => database.prisma;
-  beforeAll(async () => { database = await createPostgresDatabase(); });
-  afterAll(async () => { await database?.drop(); });
-  beforeEach(async () => {
-    await db().$executeRawUnsafe(RESET_SQL);
-    await buildWorld(db(), SPEC);
-    await runSettlement(db(), PERIOD, settings(), {}, NOW);
-  });
+  const { db } = useSettleWorld(SPEC, { settle: settings() });
 
   const wallets = () => db().$queryRawUnsafe<{ user_id: number; balance: bigint }[]>(
     `SELECT a.user_id, sum(e.amount)::int8 AS balance FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'wallet' GROUP BY 1 ORDER BY 1`);

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEDGER_CHECKS, verifyLedger } from '../../src/ledger/verify-ledger.js';
-import { runSettlement } from '../../src/settlement/run-settlement.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { buildWorld, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from '../settlement/support/settle-world.js';
+import { settings, useSettleWorld, type WorldSpec } from '../settlement/support/settle-world.js';
 
 const SPEC: WorldSpec = {
   recipients: [{ claimed: false }, { claimed: true }],
@@ -14,16 +12,8 @@ const SPEC: WorldSpec = {
 
 /** Each invariant of rule 10 is named when broken, and only then. */
 describe('verifyLedger', () => {
-  let database: TestDatabase;
-  let first: number;
-  const db = () => database.prisma;
-  beforeAll(async () => { database = await createPostgresDatabase(); });
-  afterAll(async () => { await database?.drop(); });
-  beforeEach(async () => {
-    await db().$executeRawUnsafe(RESET_SQL);
-    first = (await buildWorld(db(), SPEC)).supporterIds[0]!;
-    await runSettlement(db(), PERIOD, settings(), {}, NOW);
-  });
+  const { db, world } = useSettleWorld(SPEC, { settle: settings() });
+  const first = () => world().supporterIds[0]!;
 
   it('passes every check on a settled ledger', async () => {
     expect(await verifyLedger(db())).toEqual({ ok: true, checked: LEDGER_CHECKS.map((c) => c.invariant) });
@@ -37,29 +27,29 @@ describe('verifyLedger', () => {
 
   it('names an unbalanced transfer', async () => {
     await db().$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (900, 'bad', 'bad')`);
-    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (900, $1, 'EUR', 5)`, await wallet(first));
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (900, $1, 'EUR', 5)`, await wallet(first()));
     expect(await broken()).toBe('every transfer sums to zero per currency');
   });
 
   it('names an entry of a transfer that does not exist', async () => {
-    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (901, $1, 'EUR', 0)`, await wallet(first));
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (901, $1, 'EUR', 0)`, await wallet(first()));
     expect(await broken()).toBe('every entry belongs to an existing transfer and account');
   });
 
   it('names a charge over budget, a wrong fee, and shares that do not add up', async () => {
-    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 10 WHERE supporter_id = $1`, first);
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 10 WHERE supporter_id = $1`, first());
     expect(await broken()).toBe('per supporter charged ≤ budget');
-    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 1000, fee = fee + 1 WHERE supporter_id = $1`, first);
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 1000, fee = fee + 1 WHERE supporter_id = $1`, first());
     expect(await broken()).toBe('fee exactly F = ⌊A × FEE_BPS / 10000⌋');
-    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET fee = fee - 1 WHERE supporter_id = $1`, first);
-    await db().$executeRawUnsafe(`UPDATE flattr_shares SET amount = amount + 1 WHERE flattr_id = (SELECT min(flattr_id) FROM flattr_shares WHERE supporter_id = $1)`, first);
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET fee = fee - 1 WHERE supporter_id = $1`, first());
+    await db().$executeRawUnsafe(`UPDATE flattr_shares SET amount = amount + 1 WHERE flattr_id = (SELECT min(flattr_id) FROM flattr_shares WHERE supporter_id = $1)`, first());
     expect(await broken()).toBe('Σ shares = charged − fee per supporter');
   });
 
   it('names a wallet driven below zero', async () => {
     await db().$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (902, 'bad', 'overdraw')`);
     const fees = (await db().$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM accounts WHERE kind = 'fees'`))[0]!.id;
-    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (902, $1, 'EUR', -10000), (902, $2, 'EUR', 10000)`, await wallet(first), fees);
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (902, $1, 'EUR', -10000), (902, $2, 'EUR', 10000)`, await wallet(first()), fees);
     expect(await broken()).toBe('per supporter charged ≤ wallet (no wallet ever below zero)');
   });
 });

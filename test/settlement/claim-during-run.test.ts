@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { openRun } from '../../src/settlement/open-run.js';
 import { runSettlement } from '../../src/settlement/run-settlement.js';
 import { setSupporter } from '../../src/supporters/set-supporter.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { buildWorld, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from './support/settle-world.js';
+import { NOW, PERIOD, settings, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
 /** Six supporters in EUR and USD flattr one unclaimed creator, R0. */
 const SPEC: WorldSpec = {
@@ -16,14 +15,7 @@ const SPEC: WorldSpec = {
 
 /** Claims racing with settlement: the creator ends up with every cent, escrow with none. */
 describe('claiming a creator while its period settles', () => {
-  let database: TestDatabase;
-  const db = () => database.prisma;
-  beforeAll(async () => { database = await createPostgresDatabase(); });
-  afterAll(async () => { await database?.drop(); });
-  beforeEach(async () => {
-    await db().$executeRawUnsafe(RESET_SQL);
-    await buildWorld(db(), SPEC);
-  });
+  const { db } = useSettleWorld(SPEC);
 
   const balances = () => db().$queryRawUnsafe<{ kind: string; currency: string; balance: bigint }[]>(
     `SELECT a.kind, trim(a.currency) AS currency, sum(e.amount)::int8 AS balance FROM accounts a JOIN entries e ON e.account_id = a.id

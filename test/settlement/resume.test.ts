@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/domain/errors.js';
 import { recordLikes } from '../../src/ingest/record-likes.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
@@ -7,9 +7,8 @@ import { buildRecipients } from '../../src/settlement/build-recipients.js';
 import { openRun } from '../../src/settlement/open-run.js';
 import { runSettlement, type SettleStage } from '../../src/settlement/run-settlement.js';
 import { settleBatch } from '../../src/settlement/settle-batch.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { likeEvent } from '../support/world.js';
-import { buildWorld, ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from './support/settle-world.js';
+import { ledgerFingerprint, NOW, PERIOD, settings, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
 /** 13 supporters (three currencies, empty wallets, no flattrs, revoked ones), claimed and unclaimed recipients. */
 const SPEC: WorldSpec = {
@@ -25,22 +24,14 @@ const SPEC: WorldSpec = {
 class Crash extends Error {}
 
 describe('settlement runs: resume, crash at every stage, concurrency, refusals', () => {
-  let database: TestDatabase;
+  const { db, reset: fresh } = useSettleWorld(SPEC);
   let clean: Awaited<ReturnType<typeof ledgerFingerprint>>;
-  const db = () => database.prisma;
-  const fresh = async () => {
-    await db().$executeRawUnsafe(RESET_SQL);
-    await buildWorld(db(), SPEC);
-  };
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
     await fresh();
     await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
     clean = await ledgerFingerprint(db());
   });
-  afterAll(async () => { await database?.drop(); });
-  beforeEach(fresh);
 
   it('the clean run settles someone in every currency and moves money to creators, escrow, fees and charity', () => {
     const kinds = new Set((clean.balances as { kind: string }[]).map((b) => b.kind));

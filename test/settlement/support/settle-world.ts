@@ -2,6 +2,9 @@ import type { Db } from '../../../src/db/database.js';
 import { ensureAccounts } from '../../../src/ledger/accounts.js';
 import { postTransfer } from '../../../src/ledger/post-transfer.js';
 import type { SettlementSettings } from '../../../src/settlement/open-run.js';
+import { runSettlement } from '../../../src/settlement/run-settlement.js';
+import { createPostgresDatabase, type TestDatabase } from '../../support/database.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A small world for settlement tests, built by plain SQL so ids are the same on every build. */
 export type WorldSpec = {
@@ -49,6 +52,25 @@ export async function buildWorld(db: Db, spec: WorldSpec): Promise<BuiltWorld> {
     }
   }
   return { supporterIds, recipientIds, creatorIds };
+}
+
+/**
+ * A describe block's own PostgreSQL database, reset to `spec` before each
+ * test (and settled with `settle` when given). `reset` does it again on demand.
+ */
+export function useSettleWorld(spec: WorldSpec, options: { settle?: SettlementSettings } = {}) {
+  let database: TestDatabase | undefined;
+  let world: BuiltWorld | undefined;
+  const db = () => database!.prisma;
+  const reset = async () => {
+    await db().$executeRawUnsafe(RESET_SQL);
+    world = await buildWorld(db(), spec);
+    if (options.settle) await runSettlement(db(), PERIOD, options.settle, {}, NOW);
+  };
+  beforeAll(async () => { database = await createPostgresDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+  beforeEach(reset);
+  return { db, reset, world: () => world! };
 }
 
 export async function fundWallet(db: Db, userId: number, currency: string, amount: bigint, key: string): Promise<void> {
