@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { LOCK_CLASS } from '../db/locks.js';
 import type { UnspentPolicy } from '../domain/split.js';
 import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
@@ -69,15 +69,7 @@ export async function openRun(
          FROM everyone e JOIN users u ON u.id = e.supporter_id LEFT JOIN supporter_settings s ON s.user_id = e.supporter_id`,
       period, settings.batchSize, settings.policy,
     );
-    if (!options.concurrent) {
-      await holdEscrowFenceShared(tx);
-      await buildRecipients(tx, period);
-    }
-    // The batches' plans (wallet probes, the recipients join) need true numbers for what was just written.
-    if (!options.concurrent) {
-      await tx.$executeRawUnsafe(`ANALYZE accounts`);
-      await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
-    }
+    if (!options.concurrent) await prepareRecipients(tx, period);
     const [row] = await tx.$queryRawUnsafe<RunRow[]>(
       `UPDATE settlement_runs r SET stage = 'snapshot',
               batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)
@@ -93,18 +85,26 @@ export async function openRun(
   // Ingest is drained once the lock is held, so the period's flattrs are final.
   const recipients = lockTaken.then(async (created) => {
     if (!created) return;
-    await db.$transaction(async (tx) => {
-      await holdEscrowFenceShared(tx);
-      await buildRecipients(tx, period);
-      await tx.$executeRawUnsafe(`ANALYZE accounts`);
-      await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
-    }, { timeout: 10 * 60_000, maxWait: 60_000 });
+    await db.$transaction((tx) => prepareRecipients(tx, period), { timeout: 10 * 60_000, maxWait: 60_000 });
   });
   // Wait for both, so a failure of one never leaves the other running behind the caller.
   const [run, built] = await Promise.allSettled([opening, recipients]);
   if (run.status === 'rejected') throw run.reason;
   if (built.status === 'rejected') throw built.reason;
   return run.value;
+}
+
+/**
+ * Where the run credits each recipient, built under the escrow fence so a
+ * claim either comes before (and is seen) or after (and re-points the rows);
+ * then analyzed, as the batches' plans (wallet probes, the recipients join)
+ * need true numbers for what was just written.
+ */
+async function prepareRecipients(tx: Tx, period: string): Promise<void> {
+  await holdEscrowFenceShared(tx);
+  await buildRecipients(tx, period);
+  await tx.$executeRawUnsafe(`ANALYZE accounts`);
+  await tx.$executeRawUnsafe(`ANALYZE settlement_recipients`);
 }
 
 /** The run of a period as opened (no lock, no writes): what a batch job settles with. */
