@@ -4,6 +4,30 @@ export type AccountKind = 'wallet' | 'creator' | 'escrow' | 'fees' | 'charity' |
 export type AccountRef = { kind: AccountKind; userId?: number | null; identityId?: number | null; currency: string };
 
 /**
+ * SQL: the CTEs `created` and `known` over a CTE named `wanted` (kind,
+ * user_id, identity_id, currency): every wanted account, created when
+ * missing, with its id. Inserts in the unique index's order so concurrent
+ * transactions never deadlock on it; accounts that existed come from the
+ * statement's snapshot, new ones from the insert. ids are positive, so 0
+ * stands for "none" in the join.
+ */
+export const ACCOUNTS_OF_WANTED = `
+  created AS (
+    INSERT INTO accounts (kind, user_id, identity_id, currency)
+    SELECT kind, user_id, identity_id, currency FROM wanted
+     ORDER BY kind, user_id, identity_id, currency
+    ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING
+    RETURNING id, kind, user_id, identity_id, currency
+  ),
+  known AS (
+    SELECT id, kind, user_id, identity_id, currency FROM created
+    UNION ALL
+    SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM accounts a
+      JOIN wanted w ON a.kind = w.kind AND a.currency = w.currency
+       AND coalesce(a.user_id, 0) = coalesce(w.user_id, 0) AND coalesce(a.identity_id, 0) = coalesce(w.identity_id, 0)
+  )`;
+
+/**
  * Finds or creates accounts in one round trip per call. Keys are inserted in a
  * stable order so concurrent transactions never deadlock on the unique index.
  */
@@ -13,17 +37,8 @@ export async function ensureAccounts(tx: Tx | Db, refs: readonly AccountRef[]): 
   const rows = await tx.$queryRawUnsafe<{ id: number; k: string }[]>(
     `WITH wanted AS (
        SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS w(kind, user_id, identity_id, currency)
-     ), inserted AS (
-       INSERT INTO accounts (kind, user_id, identity_id, currency)
-       SELECT kind, user_id, identity_id, currency FROM wanted
-       ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING
-       RETURNING id, kind, user_id, identity_id, currency
-     )
-     SELECT a.id, a.kind || '|' || coalesce(a.user_id::text, '') || '|' || coalesce(a.identity_id::text, '') || '|' || a.currency AS k
-       FROM (SELECT * FROM inserted UNION ALL
-             SELECT acc.id, acc.kind, acc.user_id, acc.identity_id, acc.currency FROM accounts acc
-               JOIN wanted w ON acc.kind = w.kind AND acc.currency = w.currency
-                AND acc.user_id IS NOT DISTINCT FROM w.user_id AND acc.identity_id IS NOT DISTINCT FROM w.identity_id) a`,
+     ), ${ACCOUNTS_OF_WANTED}
+     SELECT id, kind || '|' || coalesce(user_id::text, '') || '|' || coalesce(identity_id::text, '') || '|' || currency AS k FROM known`,
     unique.map((r) => r.kind),
     unique.map((r) => r.userId ?? null),
     unique.map((r) => r.identityId ?? null),

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
+import { ACCOUNTS_OF_WANTED } from '../ledger/accounts.js';
 
 /**
  * Which (recipient identity, currency) pairs a run credits:
@@ -33,8 +34,7 @@ const CURRENCIES = {
  * Writes settlement_recipients rows (where each recipient's credit goes: the
  * creator's balance when the identity is claimed, else its escrow) that are
  * missing for the period, and every account they and the house (fees,
- * charity) need, in one statement. Accounts that existed are read from the
- * statement's snapshot, new ones come from the insert. Existing rows are
+ * charity) need (ACCOUNTS_OF_WANTED), in one statement. Existing rows are
  * kept: a claim re-points them (repoint-recipient.ts), so they are never
  * stale. Call it holding the escrow fence shared, so claims wait for it.
  */
@@ -55,21 +55,7 @@ export async function buildRecipients(tx: Tx | Db, period: string, scope: { batc
        SELECT DISTINCT kind, creator_id AS user_id, escrow_identity_id AS identity_id, currency FROM recipients
        UNION
        SELECT k, NULL::int, NULL::int, c.currency FROM currencies c CROSS JOIN (VALUES ('fees'), ('charity')) AS v(k)
-     ),
-     created AS (
-       INSERT INTO accounts (kind, user_id, identity_id, currency)
-       SELECT kind, user_id, identity_id, currency FROM wanted
-        ORDER BY kind, user_id, identity_id, currency
-       ON CONFLICT (kind, user_id, identity_id, currency) DO NOTHING
-       RETURNING id, kind, user_id, identity_id, currency
-     ),
-     known AS (
-       SELECT id, kind, user_id, identity_id, currency FROM created
-       UNION ALL
-       SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM accounts a
-         JOIN wanted w ON a.kind = w.kind AND a.currency = w.currency
-          AND coalesce(a.user_id, 0) = coalesce(w.user_id, 0) AND coalesce(a.identity_id, 0) = coalesce(w.identity_id, 0)
-     )
+     ),${ACCOUNTS_OF_WANTED}
      INSERT INTO settlement_recipients (period, identity_id, currency, creator_id, account_id)
      SELECT $1, r.identity_id, r.currency, r.creator_id, k.id
        FROM recipients r JOIN known k ON k.kind = r.kind AND k.currency = r.currency
