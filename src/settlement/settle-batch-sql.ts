@@ -7,17 +7,6 @@
  */
 
 /**
- * An account id by owner, as a scalar subquery: one index probe per row,
- * never a join whose shape the planner could misjudge on stale statistics
- * (accounts made during a run are not analyzed yet).
- */
-function account(kind: string, userId: string, identityId: string, currency: string): string {
-  const is = (column: string, value: string) => (value === 'NULL' ? `${column} IS NULL` : `${column} = ${value}`);
-  return `(SELECT a.id FROM accounts a WHERE a.kind = ${kind} AND ${is('a.user_id', userId)}
-             AND ${is('a.identity_id', identityId)} AND a.currency = ${currency})`;
-}
-
-/**
  * "Supporter s (alias) has no settlement in period $1 yet", as a scalar
  * subquery: one primary-key probe per supporter. NOT EXISTS would read
  * better, but the planner turns it into an anti join and, on the run's
@@ -48,8 +37,9 @@ const lockWallets = `
  * supporter (ids drawn up front so entries can name them), the per-flattr
  * shares, and the entries (wallet −A, fees +F, per recipient +credit to the
  * account settlement_recipients names: the creator balance or, with the
- * payer, the identity's escrow; or charity +A). The wallet id is computed
- * behind OFFSET 0 so the planner probes it once per supporter, not twice.
+ * payer, the identity's escrow; or charity +A). The wallet id is a scalar
+ * subquery (an index probe, whatever the statistics), behind OFFSET 0 so the
+ * planner probes it once per supporter, not twice.
  * It returns the count of entries written and the first self-check problem
  * in what it wrote (a flattr without recipient account, an unbalanced
  * transfer, Σ shares ≠ D), checked on the rows as they are inserted (legs,
@@ -59,7 +49,9 @@ const settle = `
 WITH pending AS (${PENDING}),
 amounts AS MATERIALIZED (
   SELECT w.*, greatest(least(w.budget, coalesce((SELECT sum(e.amount) FROM entries e WHERE e.account_id = w.wallet_id), 0)), 0)::int8 AS available
-    FROM (SELECT p.*, ${account("'wallet'", 'p.supporter_id', 'NULL', 'p.currency')} AS wallet_id FROM pending p OFFSET 0) w
+    FROM (SELECT p.*, (SELECT a.id FROM accounts a WHERE a.kind = 'wallet' AND a.user_id = p.supporter_id
+                                                AND a.identity_id IS NULL AND a.currency = p.currency) AS wallet_id
+            FROM pending p OFFSET 0) w
 ),
 charges AS (
   SELECT a.*,
