@@ -86,6 +86,10 @@ function toRefund(r: Row): EscrowRefund {
 
 function groupBy<T>(items: T[], key: (t: T) => number): T[][] {
   const groups = new Map<number, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
   return [...groups.values()];
 }
