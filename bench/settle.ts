@@ -129,12 +129,11 @@ async function naiveOrmLoop(prisma: Awaited<ReturnType<typeof openDatabase>>['pr
       const balance = entries.reduce((sum, e) => sum + e.amount, 0n);
       const split = splitBudget({ supporterId: s.userId, period: PERIOD, budget: s.budgetMinor, wallet: balance, feeBps: FEE_BPS, policy: 'keep',
         flattrs: flattrs.map((f) => ({ id: f.id, recipientIdentityId: f.recipientIdentityId })) });
-      for (const share of split.shares) {
-        await tx.flattrShare.create({ data: { flattrId: share.flattrId, period: PERIOD, supporterId: s.userId, amount: share.amount } });
-      }
       const credits = [];
+      const claimed = new Map<number, boolean>();
       for (const [identityId, amount] of split.credits) {
         const identity = await tx.identity.findUniqueOrThrow({ where: { id: identityId } });
+        claimed.set(identityId, identity.userId !== null);
         const [account] = await ensureAccounts(tx, [identity.userId ? { kind: 'creator', userId: identity.userId, currency: user.currency } : { kind: 'escrow', identityId, currency: user.currency }]);
         credits.push({ accountId: account!, currency: user.currency, amount, payerUserId: identity.userId ? null : s.userId });
       }
@@ -142,7 +141,9 @@ async function naiveOrmLoop(prisma: Awaited<ReturnType<typeof openDatabase>>['pr
       await postTransfer(tx, { kind: 'settlement', idempotencyKey: `naive:${PERIOD}:${s.userId}`, period: PERIOD, entries: [
         { accountId: wallet!, currency: user.currency, amount: -split.charged }, { accountId: fees!, currency: user.currency, amount: split.fee }, ...credits,
       ] });
-      await tx.supporterSettlement.create({ data: { supporterId: s.userId, period: PERIOD, currency: user.currency, budget: s.budgetMinor, charged: split.charged, fee: split.fee, flattrs: flattrs.length } });
+      const shares = [...split.shares].sort((a, b) => (a.flattrId < b.flattrId ? -1 : 1));
+      await tx.supporterSettlement.create({ data: { supporterId: s.userId, period: PERIOD, currency: user.currency, budget: s.budgetMinor, charged: split.charged, fee: split.fee, flattrs: flattrs.length,
+        flattrIds: shares.map((x) => x.flattrId), shares: shares.map((x) => x.amount), escrowed: shares.map((x) => !claimed.get(x.recipientIdentityId)) } });
       throw new Rollback();
     }, { timeout: 60_000 }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
   }

@@ -53,11 +53,23 @@ export const LEDGER_CHECKS: readonly LedgerCheck[] = [
   },
   {
     invariant: 'Σ shares = charged − fee per supporter',
-    sql: `SELECT 'supporter ' || s.supporter_id || ' in ' || s.period || ': shares ' || coalesce(f.total, 0) || ', charged − fee ' || (s.charged - s.fee) AS detail
+    sql: `SELECT 'supporter ' || s.supporter_id || ' in ' || s.period || ': shares ' || f.total || ', charged − fee ' || (s.charged - s.fee) AS detail
             FROM supporter_settlements s
-            LEFT JOIN (SELECT period, supporter_id, sum(amount) AS total FROM flattr_shares GROUP BY 1, 2) f
-              ON f.period = s.period AND f.supporter_id = s.supporter_id
-           WHERE s.flattrs > 0 AND coalesce(f.total, 0) <> s.charged - s.fee LIMIT 1`,
+           CROSS JOIN LATERAL (SELECT coalesce(sum(x), 0) AS total FROM unnest(s.shares) x) f
+           WHERE s.flattrs > 0 AND f.total <> s.charged - s.fee LIMIT 1`,
+  },
+  {
+    // The split's arrays have one slot per counted flattr (a CHECK constraint);
+    // this checks what the slots name.
+    invariant: 'each split names the supporter’s own active flattrs of the period, once each',
+    sql: `SELECT 'supporter ' || c.supporter_id || ' in ' || c.period || ': split names ' || c.distinct_ids || ' distinct flattrs, '
+                 || c.own || ' of them their own active ones, of ' || c.flattrs AS detail
+            FROM (SELECT s.supporter_id, s.period, s.flattrs, count(DISTINCT u.id) AS distinct_ids, count(DISTINCT f.id) AS own
+                    FROM supporter_settlements s
+                   CROSS JOIN LATERAL unnest(s.flattr_ids) AS u(id)
+                    LEFT JOIN flattrs f ON f.id = u.id AND f.supporter_id = s.supporter_id AND f.period = s.period AND f.status = 'active'
+                   GROUP BY s.supporter_id, s.period, s.flattrs) c
+           WHERE c.distinct_ids <> c.flattrs OR c.own <> c.flattrs LIMIT 1`,
   },
   {
     invariant: 'Σ credits + escrow + fees (+ charity) = Σ charged',

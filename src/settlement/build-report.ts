@@ -11,8 +11,8 @@ export type SettlementReport = {
 };
 
 /**
- * The settlement of a period as recorded (supporter_settlements and
- * flattr_shares), in three set-based queries. A period without a run is
+ * The settlement of a period as recorded (supporter_settlements, with each
+ * supporter's split), in three set-based queries. A period without a run is
  * reported as "open" with nothing in it.
  */
 export async function buildReport(db: Db, rawPeriod: string): Promise<SettlementReport> {
@@ -26,24 +26,23 @@ export async function buildReport(db: Db, rawPeriod: string): Promise<Settlement
     period,
   );
   const recipients = await db.$queryRawUnsafe<SettlementReport['recipients']>(
-    `SELECT i.platform, i.external_id AS "externalId", trim(s.currency) AS currency, sum(fs.amount)::int8 AS amount,
-            count(DISTINCT fs.supporter_id)::int AS supporters, count(*)::int AS flattrs, bool_and(NOT fs.escrowed) AS claimed
-       FROM flattrs f
-       JOIN flattr_shares fs ON fs.flattr_id = f.id
+    `SELECT i.platform, i.external_id AS "externalId", trim(s.currency) AS currency, sum(u.amount)::int8 AS amount,
+            count(DISTINCT s.supporter_id)::int AS supporters, count(*)::int AS flattrs, bool_and(NOT u.escrowed) AS claimed
+       FROM supporter_settlements s
+      CROSS JOIN LATERAL unnest(s.flattr_ids, s.shares, s.escrowed) AS u(flattr_id, amount, escrowed)
+       JOIN flattrs f ON f.id = u.flattr_id
        JOIN identities i ON i.id = f.recipient_identity_id
-       JOIN supporter_settlements s ON s.period = fs.period AND s.supporter_id = fs.supporter_id
-      WHERE f.period = $1
+      WHERE s.period = $1
       GROUP BY i.platform, i.external_id, s.currency
       ORDER BY i.platform, i.external_id, s.currency`,
     period,
   );
   const totals = await db.$queryRawUnsafe<SettlementReport['totals']>(
     `SELECT trim(s.currency) AS currency, sum(s.charged)::int8 AS charged, sum(s.fee)::int8 AS fees,
-            coalesce(sum(sh.credited), 0)::int8 AS credited, coalesce(sum(sh.escrowed), 0)::int8 AS escrowed
+            coalesce(sum(u.credited), 0)::int8 AS credited, coalesce(sum(u.escrowed), 0)::int8 AS escrowed
        FROM supporter_settlements s
-       LEFT JOIN (SELECT fs.supporter_id, sum(fs.amount) FILTER (WHERE NOT fs.escrowed) AS credited, sum(fs.amount) FILTER (WHERE fs.escrowed) AS escrowed
-                    FROM flattrs f JOIN flattr_shares fs ON fs.flattr_id = f.id
-                   WHERE f.period = $1 GROUP BY fs.supporter_id) sh ON sh.supporter_id = s.supporter_id
+      CROSS JOIN LATERAL (SELECT sum(x.amount) FILTER (WHERE NOT x.escrowed) AS credited, sum(x.amount) FILTER (WHERE x.escrowed) AS escrowed
+                            FROM unnest(s.shares, s.escrowed) AS x(amount, escrowed)) u
       WHERE s.period = $1
       GROUP BY s.currency ORDER BY s.currency`,
     period,

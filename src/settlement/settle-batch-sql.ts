@@ -33,9 +33,11 @@ const lockWallets = `
 
 /**
  * Rules 5–8 for every pending supporter of the batch in one statement:
- * amounts, the supporter_settlements rows, one transfer per charged
- * supporter (ids drawn up front so entries can name them), the per-flattr
- * shares, and the entries (wallet −A, fees +F, per recipient +credit to the
+ * amounts, one transfer per charged supporter (ids drawn up front so entries
+ * can name them), the per-flattr shares, the supporter_settlements rows that
+ * record them (the split as arrays ordered by flattr id: one row per
+ * supporter rather than one per flattr, see migration 20261125060000), and
+ * the entries (wallet −A, fees +F, per recipient +credit to the
  * account settlement_recipients names: the creator balance or, with the
  * payer, the identity's escrow; or charity +A). The wallet id is a scalar
  * subquery (an index probe, whatever the statistics), behind OFFSET 0 so the
@@ -62,10 +64,6 @@ charges AS (
 settled AS (
   SELECT c.*, CASE WHEN c.charged > 0 THEN nextval('transfers_id_seq') END AS transfer_id FROM charges c
 ),
-ss AS (
-  INSERT INTO supporter_settlements (supporter_id, period, currency, budget, charged, fee, flattrs, transfer_id)
-  SELECT supporter_id, $1, currency, budget, charged, fee, n, transfer_id FROM settled
-),
 tr AS (
   INSERT INTO transfers (id, kind, idempotency_key, period)
   SELECT transfer_id, 'settlement', 'settle:' || $1 || ':' || supporter_id, $1 FROM settled WHERE transfer_id IS NOT NULL
@@ -82,9 +80,16 @@ shares AS MATERIALIZED (
            ON r.identity_id = f.recipient_identity_id AND r.currency = s.currency
    WHERE s.n > 0
 ),
-fs AS (
-  INSERT INTO flattr_shares (flattr_id, period, supporter_id, amount, escrowed)
-  SELECT flattr_id, $1, supporter_id, amount, creator_id IS NULL FROM shares
+split AS (
+  SELECT supporter_id, array_agg(flattr_id ORDER BY flattr_id) AS flattr_ids, array_agg(amount ORDER BY flattr_id) AS shares,
+         array_agg(creator_id IS NULL ORDER BY flattr_id) AS escrowed
+    FROM shares GROUP BY supporter_id
+),
+ss AS (
+  INSERT INTO supporter_settlements (supporter_id, period, currency, budget, charged, fee, flattrs, transfer_id, flattr_ids, shares, escrowed)
+  SELECT s.supporter_id, $1, s.currency, s.budget, s.charged, s.fee, s.n, s.transfer_id,
+         coalesce(x.flattr_ids, '{}'), coalesce(x.shares, '{}'), coalesce(x.escrowed, '{}')
+    FROM settled s LEFT JOIN split x ON x.supporter_id = s.supporter_id
 ),
 house AS MATERIALIZED (
   SELECT a.id, a.kind, a.currency FROM accounts a WHERE a.kind IN ('fees', 'charity') AND a.user_id IS NULL AND a.identity_id IS NULL

@@ -6,7 +6,7 @@ type Model = { dbName: string; fields: Field[] };
 type Column = { table_name: string; column_name: string; data_type: string; character_maximum_length: number | null };
 
 /** Values that satisfy the migrations' CHECK constraints. */
-const CHECKED: Record<string, unknown> = { 'flattrs.status': 'active', 'accounts.kind': 'wallet' };
+const CHECKED: Record<string, unknown> = { 'flattrs.status': 'active', 'accounts.kind': 'wallet', 'supporter_settlements.flattrs': 2 };
 
 /**
  * prisma/schema.prisma and the hand-written migrations must describe the same
@@ -63,7 +63,8 @@ describe.each(Object.entries(DATABASES))('schema and migrations agree on %s', (_
 class Rollback extends Error {}
 
 function sample(type: string, column: Column): unknown {
-  if (column.data_type === 'ARRAY') return ['a', 'b'];
+  // Two elements: the split's arrays must be as long as supporter_settlements.flattrs (CHECKED above).
+  if (column.data_type === 'ARRAY') return [0, 1].map(() => sample(type, { ...column, data_type: 'element', character_maximum_length: null }));
   switch (type) {
     case 'Int': return 7;
     case 'BigInt': return 9_007_199_254_740_993n;

@@ -42,8 +42,24 @@ describe('verifyLedger', () => {
     await db().$executeRawUnsafe(`UPDATE supporter_settlements SET budget = 1000, fee = fee + 1 WHERE supporter_id = $1`, first());
     expect(await broken()).toBe('fee exactly F = ⌊A × FEE_BPS / 10000⌋');
     await db().$executeRawUnsafe(`UPDATE supporter_settlements SET fee = fee - 1 WHERE supporter_id = $1`, first());
-    await db().$executeRawUnsafe(`UPDATE flattr_shares SET amount = amount + 1 WHERE flattr_id = (SELECT min(flattr_id) FROM flattr_shares WHERE supporter_id = $1)`, first());
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET shares[1] = shares[1] + 1 WHERE supporter_id = $1`, first());
     expect(await broken()).toBe('Σ shares = charged − fee per supporter');
+  });
+
+  it('names a split that counts a flattr twice or one that is not the supporter’s', async () => {
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET flattr_ids[2] = flattr_ids[1] WHERE supporter_id = $1`, first());
+    expect(await broken()).toBe('each split names the supporter’s own active flattrs of the period, once each');
+    const other = world().supporterIds[1]!;
+    await db().$executeRawUnsafe(
+      `UPDATE supporter_settlements SET flattr_ids[2] = (SELECT flattr_ids[1] FROM supporter_settlements WHERE supporter_id = $2) WHERE supporter_id = $1`, first(), other);
+    expect(await broken()).toBe('each split names the supporter’s own active flattrs of the period, once each');
+  });
+
+  it('refuses a split whose length is not the flattr count, or a negative share', async () => {
+    await expect(db().$executeRawUnsafe(`UPDATE supporter_settlements SET flattr_ids = flattr_ids[1:1] WHERE supporter_id = $1`, first()))
+      .rejects.toThrow(/supporter_settlements_split_check/);
+    await expect(db().$executeRawUnsafe(`UPDATE supporter_settlements SET shares[1] = -1 WHERE supporter_id = $1`, first()))
+      .rejects.toThrow(/supporter_settlements_split_check/);
   });
 
   it('names a wallet driven below zero', async () => {

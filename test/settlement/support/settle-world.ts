@@ -21,7 +21,7 @@ export const settings = (over: Partial<SettlementSettings> = {}): SettlementSett
 });
 
 export const RESET_SQL = `TRUNCATE users, identities, supporter_settings, flattrs, settlement_runs, settlement_supporters, settlement_recipients,
-  supporter_settlements, flattr_shares, accounts, transfers, entries RESTART IDENTITY CASCADE`;
+  supporter_settlements, accounts, transfers, entries RESTART IDENTITY CASCADE`;
 
 export type BuiltWorld = { supporterIds: number[]; recipientIds: number[]; creatorIds: (number | null)[] };
 
@@ -101,7 +101,9 @@ export async function ledgerFingerprint(db: Db) {
     db.$queryRawUnsafe(
       `SELECT supporter_id, trim(period) AS period, currency, budget, charged, fee, flattrs, transfer_id IS NOT NULL AS has_transfer
          FROM supporter_settlements ORDER BY period, supporter_id`),
-    db.$queryRawUnsafe(`SELECT flattr_id, trim(period) AS period, supporter_id, amount, escrowed FROM flattr_shares ORDER BY flattr_id`),
+    db.$queryRawUnsafe(
+      `SELECT u.flattr_id, trim(s.period) AS period, s.supporter_id, u.amount, u.escrowed FROM supporter_settlements s
+        CROSS JOIN LATERAL unnest(s.flattr_ids, s.shares, s.escrowed) AS u(flattr_id, amount, escrowed) ORDER BY u.flattr_id`),
   ]);
   return { balances, transfers, settlements, shares };
 }
