@@ -13,8 +13,10 @@ import { ACCOUNTS_OF_WANTED } from '../ledger/accounts.js';
  */
 const SOURCES = {
   period: `
-    SELECT DISTINCT f.recipient_identity_id AS identity_id, (SELECT currency FROM currencies) AS currency
-      FROM flattrs f WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1
+    SELECT d.identity_id, c.currency
+      FROM (SELECT DISTINCT f.recipient_identity_id AS identity_id FROM flattrs f
+             WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1) d
+     CROSS JOIN currencies c
     UNION ALL
     SELECT DISTINCT f.recipient_identity_id, u.currency
       FROM flattrs f JOIN users u ON u.id = f.supporter_id
