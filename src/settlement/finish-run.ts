@@ -28,6 +28,11 @@ export async function finishRun(db: Db, period: string): Promise<void> {
   );
   if (state!.pending > 0) throw new SettlementIncompleteError(period, state!.pending);
   if (state!.mismatch) throw new SettlementInvariantError('settled as frozen', `${period} ${state!.mismatch}`);
-  await db.$executeRawUnsafe(
-    `UPDATE settlement_runs SET status = 'settled', stage = 'settled', finished_at = now() WHERE period = $1 AND status <> 'settled'`, period);
+  // Batches commit asynchronously (settle-batch.ts); this commit waits for the
+  // WAL to be flushed, so every batch before it is durable once the run says settled.
+  await db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = on`);
+    await tx.$executeRawUnsafe(
+      `UPDATE settlement_runs SET status = 'settled', stage = 'settled', finished_at = now() WHERE period = $1 AND status <> 'settled'`, period);
+  });
 }

@@ -3,6 +3,8 @@ import { finishRun } from './finish-run.js';
 import { openRun, type SettlementRun, type SettlementSettings } from './open-run.js';
 import { pendingBatches, settleBatch } from './settle-batch.js';
 
+const MAX_PASSES = 3;
+
 /** Points between stages where a run can be interrupted (crash injection) or observed. */
 export type SettleStage = 'opened' | 'batch-written' | 'batch-committed' | 'batches-done' | 'finished';
 export type SettleHooks = {
@@ -23,15 +25,23 @@ export async function runSettlement(
   const run = await openRun(db, period, settings, now, { concurrent: (options.lanes ?? 1) > 1 });
   await hooks.onStage?.('opened', { period: run.period });
   if (run.status === 'settled') return run;
-  const queue = await pendingBatches(db, run.period);
-  // Lanes take batches from one list, each on its own connection: batches are independent.
-  const lane = async () => {
-    for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
-      await settleBatch(db, run, batch, { beforeCommit: (b) => hooks.onStage?.('batch-written', { period: run.period, batch: b }) });
-      await hooks.onStage?.('batch-committed', { period: run.period, batch });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 1) }, lane));
+  // Batches commit asynchronously (settle-batch.ts): one whose commit a
+  // database crash lost is pending again, so the pending list is read again
+  // until it is empty, as the settle worker's parent job does. A pass that
+  // leaves batches pending without an error can only be such a loss; a few
+  // passes bound it, and finishRun names what is still pending.
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const queue = await pendingBatches(db, run.period);
+    if (queue.length === 0) break;
+    // Lanes take batches from one list, each on its own connection: batches are independent.
+    const lane = async () => {
+      for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+        await settleBatch(db, run, batch, { beforeCommit: (b) => hooks.onStage?.('batch-written', { period: run.period, batch: b }) });
+        await hooks.onStage?.('batch-committed', { period: run.period, batch });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 1) }, lane));
+  }
   await hooks.onStage?.('batches-done', { period: run.period });
   await finishRun(db, run.period);
   await hooks.onStage?.('finished', { period: run.period });

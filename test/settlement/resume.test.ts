@@ -93,6 +93,28 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
     expect(await ledgerFingerprint(db())).toEqual(clean);
   });
 
+  it('a batch whose asynchronous commit a database crash lost is settled again before the run finishes', async () => {
+    // What a lost commit leaves: the batch's supporters unsettled, as if it never ran
+    // (the append-only triggers are bypassed to stage it, as recovery would, below them).
+    const loseBatch = async (batch: number) => db().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`);
+      const lost = `SELECT x.supporter_id, x.transfer_id FROM supporter_settlements x
+                      JOIN settlement_supporters s ON s.period = x.period AND s.supporter_id = x.supporter_id
+                     WHERE x.period = $1 AND s.batch = $2`;
+      await tx.$executeRawUnsafe(`DELETE FROM entries WHERE transfer_id IN (SELECT transfer_id FROM (${lost}) l)`, PERIOD, batch);
+      await tx.$executeRawUnsafe(`DELETE FROM transfers WHERE id IN (SELECT transfer_id FROM (${lost}) l)`, PERIOD, batch);
+      return tx.$executeRawUnsafe(`DELETE FROM supporter_settlements WHERE period = $1 AND supporter_id IN (SELECT supporter_id FROM (${lost}) l)`, PERIOD, batch);
+    });
+    let lostSupporters = 0;
+    const losing = { onStage: async (stage: SettleStage, detail: { batch?: number }) => {
+      if (stage === 'batch-committed' && detail.batch === 1 && lostSupporters === 0) lostSupporters = await loseBatch(1);
+    } };
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), losing, NOW);
+    expect(lostSupporters).toBeGreaterThan(0);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+    expect(await verifyLedger(db())).toMatchObject({ ok: true });
+  });
+
   it('two workers settling the same period at once produce one settlement', async () => {
     await Promise.all([
       runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize: 2 }), {}, NOW, { lanes: 2 }),
