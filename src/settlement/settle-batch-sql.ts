@@ -45,7 +45,7 @@ const lockWallets = `
  * It returns the count of entries written and the first self-check problem
  * in what it wrote (a flattr without recipient account, an unbalanced
  * transfer, Σ shares ≠ D), checked on the rows as they are inserted (legs,
- * shares) rather than read back through RETURNING.
+ * the split) rather than read back through RETURNING.
  */
 const settle = `
 WITH pending AS (${PENDING}),
@@ -69,7 +69,7 @@ tr AS (
   SELECT transfer_id, 'settlement', 'settle:' || $1 || ':' || supporter_id, $1 FROM settled WHERE transfer_id IS NOT NULL
 ),
 shares AS MATERIALIZED (
-  SELECT f.id AS flattr_id, f.supporter_id, s.transfer_id, s.currency, s.charged - s.fee AS distributable, r.creator_id, r.account_id,
+  SELECT f.id AS flattr_id, f.supporter_id, s.transfer_id, s.currency, r.creator_id, r.account_id,
          (s.charged - s.fee) / s.n
            + CASE WHEN row_number() OVER (PARTITION BY f.supporter_id
                                           ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id)
@@ -82,7 +82,7 @@ shares AS MATERIALIZED (
 ),
 split AS (
   SELECT supporter_id, array_agg(flattr_id ORDER BY flattr_id) AS flattr_ids, array_agg(amount ORDER BY flattr_id) AS shares,
-         array_agg(creator_id IS NULL ORDER BY flattr_id) AS escrowed
+         array_agg(creator_id IS NULL ORDER BY flattr_id) AS escrowed, sum(amount) AS total
     FROM shares GROUP BY supporter_id
 ),
 ss AS (
@@ -118,8 +118,9 @@ SELECT (SELECT count(*)::int FROM legs WHERE account_id IS NOT NULL) AS entries,
          (SELECT '${MISSING_RECIPIENT}: no house account' FROM legs WHERE account_id IS NULL LIMIT 1),
          (SELECT 'transfer ' || transfer_id || ' sums to ' || sum(amount) || ' ' || currency FROM legs
            GROUP BY transfer_id, currency HAVING sum(amount) <> 0 LIMIT 1),
-         (SELECT 'shares of supporter ' || supporter_id || ' sum to ' || sum(amount) || ', not ' || min(distributable) FROM shares
-           GROUP BY supporter_id HAVING sum(amount) <> min(distributable) LIMIT 1)
+         (SELECT 'shares of supporter ' || s.supporter_id || ' sum to ' || coalesce(x.total, 0) || ', not ' || (s.charged - s.fee)
+            FROM settled s LEFT JOIN split x ON x.supporter_id = s.supporter_id
+           WHERE s.n > 0 AND coalesce(x.total, 0) <> s.charged - s.fee LIMIT 1)
        ) AS problem`;
 
 export const SETTLE_BATCH_SQL = { lockWallets, settle } as const;
