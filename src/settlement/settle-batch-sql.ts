@@ -81,9 +81,13 @@ shares AS MATERIALIZED (
    WHERE s.n > 0
 ),
 split AS (
-  SELECT supporter_id, array_agg(flattr_id ORDER BY flattr_id) AS flattr_ids, array_agg(amount ORDER BY flattr_id) AS shares,
-         array_agg(creator_id IS NULL ORDER BY flattr_id) AS escrowed, sum(amount) AS total
-    FROM shares GROUP BY supporter_id
+  -- One sort feeds all three arrays, instead of one per array and supporter
+  -- (aggregate ORDER BY): aggregates of one node take the rows in the order
+  -- given, the same for each, so the arrays are aligned and in flattr order.
+  SELECT supporter_id, array_agg(flattr_id) AS flattr_ids, array_agg(amount) AS shares,
+         array_agg(creator_id IS NULL) AS escrowed, sum(amount) AS total
+    FROM (SELECT supporter_id, flattr_id, amount, creator_id FROM shares ORDER BY supporter_id, flattr_id) o
+   GROUP BY supporter_id
 ),
 ss AS (
   INSERT INTO supporter_settlements (supporter_id, period, currency, budget, charged, fee, flattrs, transfer_id, flattr_ids, shares, escrowed)

@@ -75,6 +75,9 @@ describe.each(Object.entries(DATABASES))('SQL settlement agrees with the pure sp
         expect(await db.$queryRawUnsafe(`SELECT supporter_id, charged, fee, flattrs FROM supporter_settlements ORDER BY supporter_id`)).toEqual(expected.settlements);
         expect(await db.$queryRawUnsafe(`SELECT u.flattr_id, u.amount, u.escrowed FROM supporter_settlements s
           CROSS JOIN LATERAL unnest(s.flattr_ids, s.shares, s.escrowed) AS u(flattr_id, amount, escrowed) ORDER BY u.flattr_id`)).toEqual(expected.shares);
+        // Each split's arrays are stored in flattr id order.
+        expect(await db.$queryRawUnsafe(`SELECT count(*)::int AS unordered FROM supporter_settlements s
+                                           WHERE s.flattr_ids <> (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM unnest(s.flattr_ids) x)`)).toEqual([{ unordered: 0 }]);
         expect(await verifyLedger(db)).toMatchObject({ ok: true });
       },
     ), { numRuns: kind === 'postgres' ? 40 : 15 });
