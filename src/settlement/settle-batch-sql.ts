@@ -69,16 +69,22 @@ tr AS (
   SELECT transfer_id, 'settlement', 'settle:' || $1 || ':' || supporter_id, $1 FROM settled WHERE transfer_id IS NOT NULL
 ),
 shares AS MATERIALIZED (
-  SELECT f.id AS flattr_id, f.supporter_id, s.transfer_id, s.currency, r.creator_id, r.account_id,
-         (s.charged - s.fee) / s.n
-           + CASE WHEN row_number() OVER (PARTITION BY f.supporter_id
-                                          ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id)
-                       <= (s.charged - s.fee) % s.n THEN 1 ELSE 0 END AS amount
-    FROM settled s JOIN flattrs f ON f.period = $1 AND f.supporter_id = s.supporter_id AND f.status = 'active'
+  SELECT w.flattr_id, w.supporter_id, w.transfer_id, w.currency, r.creator_id, r.account_id, w.amount
+    FROM (
+      -- Supporters in order, each one's flattrs from the covering index: the
+      -- rows arrive grouped by supporter, so the tie order only sorts within
+      -- each supporter (an incremental sort) rather than the whole batch.
+      SELECT f.id AS flattr_id, f.supporter_id, f.recipient_identity_id, s.transfer_id, s.currency,
+             (s.charged - s.fee) / s.n
+               + CASE WHEN row_number() OVER (PARTITION BY f.supporter_id
+                                              ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id)
+                           <= (s.charged - s.fee) % s.n THEN 1 ELSE 0 END AS amount
+        FROM (SELECT * FROM settled WHERE n > 0 ORDER BY supporter_id) s
+        JOIN flattrs f ON f.period = $1 AND f.supporter_id = s.supporter_id AND f.status = 'active'
+    ) w
     -- OFFSET 0 keeps the run's recipients whole, so they are hashed once rather than probed per flattr.
     LEFT JOIN (SELECT * FROM settlement_recipients WHERE period = $1 OFFSET 0) r
-           ON r.identity_id = f.recipient_identity_id AND r.currency = s.currency
-   WHERE s.n > 0
+           ON r.identity_id = w.recipient_identity_id AND r.currency = w.currency
 ),
 split AS (
   -- One sort feeds all three arrays, instead of one per array and supporter
