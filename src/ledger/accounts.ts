@@ -8,8 +8,9 @@ export type AccountRef = { kind: AccountKind; userId?: number | null; identityId
  * user_id, identity_id, currency): every wanted account, created when
  * missing, with its id. Inserts in the unique index's order so concurrent
  * transactions never deadlock on it; accounts that existed come from the
- * statement's snapshot, new ones from the insert. ids are positive, so 0
- * stands for "none" in the join.
+ * statement's snapshot, new ones from the insert. An account is a user's
+ * (wallet, creator), an identity's (escrow) or the house's (the rest), never
+ * both a user's and an identity's.
  */
 export const ACCOUNTS_OF_WANTED = `
   created AS (
@@ -22,9 +23,20 @@ export const ACCOUNTS_OF_WANTED = `
   known AS (
     SELECT id, kind, user_id, identity_id, currency FROM created
     UNION ALL
-    SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM accounts a
-      JOIN wanted w ON a.kind = w.kind AND a.currency = w.currency
-       AND coalesce(a.user_id, 0) = coalesce(w.user_id, 0) AND coalesce(a.identity_id, 0) = coalesce(w.identity_id, 0)
+    -- One join per owner shape (a user's, an identity's, the house's), each
+    -- an equality or IS NULL on every column of the unique index, so existing
+    -- accounts are found by index probes, not by reading every account.
+    SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM wanted w
+      JOIN accounts a ON a.kind = w.kind AND a.user_id = w.user_id AND a.identity_id IS NULL AND a.currency = w.currency
+     WHERE w.identity_id IS NULL
+    UNION ALL
+    SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM wanted w
+      JOIN accounts a ON a.kind = w.kind AND a.user_id IS NULL AND a.identity_id = w.identity_id AND a.currency = w.currency
+     WHERE w.user_id IS NULL
+    UNION ALL
+    SELECT a.id, a.kind, a.user_id, a.identity_id, a.currency FROM wanted w
+      JOIN accounts a ON a.kind = w.kind AND a.user_id IS NULL AND a.identity_id IS NULL AND a.currency = w.currency
+     WHERE w.user_id IS NULL AND w.identity_id IS NULL
   )`;
 
 /**
