@@ -71,7 +71,7 @@ tr AS (
 shares AS MATERIALIZED (
   SELECT w.flattr_id, w.supporter_id, w.transfer_id, w.currency, r.creator_id, r.account_id, w.amount
     FROM (
-      -- Supporters in order, each one's flattrs from the covering index: the
+      -- Supporters in order, then each one's flattrs from the (period, supporter_id) index: the
       -- rows arrive grouped by supporter, so the tie order only sorts within
       -- each supporter (an incremental sort) rather than the whole batch.
       SELECT f.id AS flattr_id, f.supporter_id, f.recipient_identity_id, s.transfer_id, s.currency,
