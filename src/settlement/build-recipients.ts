@@ -9,18 +9,19 @@ import { ACCOUNTS_OF_WANTED } from '../ledger/accounts.js';
  *   supporter. Run while the run opens.
  * - `batch`: the flattrs of one batch's frozen supporters, in their frozen
  *   currency: exact, for a batch that found a recipient missing.
- * $1 is the period, $2 the batch.
+ * $1 is the period, $2 the batch or (one currency) the currency.
  */
 const SOURCES = {
   period: `
-    SELECT d.identity_id, c.currency
-      FROM (SELECT DISTINCT f.recipient_identity_id AS identity_id FROM flattrs f
-             WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) = 1) d
-     CROSS JOIN currencies c
-    UNION ALL
-    SELECT DISTINCT f.recipient_identity_id, u.currency
+    SELECT DISTINCT f.recipient_identity_id AS identity_id, u.currency
       FROM flattrs f JOIN users u ON u.id = f.supporter_id
-     WHERE f.period = $1 AND f.status = 'active' AND (SELECT count(*) FROM currencies) > 1`,
+     WHERE f.period = $1 AND f.status = 'active'`,
+  // Every user has the one currency (the usual case): just the distinct
+  // identities flattred, without joining each flattr to its supporter.
+  periodOneCurrency: `
+    SELECT d.identity_id, c.currency
+      FROM (SELECT DISTINCT f.recipient_identity_id AS identity_id FROM flattrs f WHERE f.period = $1 AND f.status = 'active') d
+     CROSS JOIN currencies c`,
   batch: `
     SELECT DISTINCT f.recipient_identity_id AS identity_id, s.currency
       FROM settlement_supporters s JOIN flattrs f ON f.period = $1 AND f.supporter_id = s.supporter_id AND f.status = 'active'
@@ -29,6 +30,7 @@ const SOURCES = {
 
 const CURRENCIES = {
   period: `SELECT DISTINCT currency FROM users`,
+  periodOneCurrency: `SELECT $2::char(3) AS currency`,
   batch: `SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1 AND batch = $2`,
 } as const;
 
@@ -41,8 +43,12 @@ const CURRENCIES = {
  * stale. Call it holding the escrow fence shared, so claims wait for it.
  */
 export async function buildRecipients(tx: Tx | Db, period: string, scope: { batch?: number } = {}): Promise<void> {
-  const source = scope.batch === undefined ? 'period' : 'batch';
-  const params: unknown[] = scope.batch === undefined ? [period] : [period, scope.batch];
+  // The period's source is chosen here rather than by a filter in the SQL,
+  // which passed each of a million flattrs through one more plan node.
+  const currencies = scope.batch !== undefined ? []
+    : (await tx.$queryRawUnsafe<{ currency: string }[]>(`SELECT DISTINCT trim(currency) AS currency FROM users`)).map((r) => r.currency);
+  const source = scope.batch !== undefined ? 'batch' : currencies.length === 1 ? 'periodOneCurrency' : 'period';
+  const params: unknown[] = source === 'batch' ? [period, scope.batch] : source === 'periodOneCurrency' ? [period, currencies[0]] : [period];
   await tx.$executeRawUnsafe(
     `WITH currencies AS MATERIALIZED (${CURRENCIES[source]}),
      recipients AS MATERIALIZED (

@@ -31,7 +31,8 @@ export async function runSettlement(
   // leaves batches pending without an error can only be such a loss; a few
   // passes bound it, and finishRun names what is still pending.
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const queue = await pendingBatches(db, run.period);
+    // A run this call just opened has every batch pending: no need to ask.
+    const queue = pass === 0 && run.created ? Array.from({ length: run.batches }, (_, b) => b) : await pendingBatches(db, run.period);
     if (queue.length === 0) break;
     // Lanes take batches from one list, each on its own connection: batches are independent.
     const lane = async () => {
