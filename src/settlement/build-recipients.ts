@@ -18,9 +18,12 @@ const SOURCES = {
      WHERE f.period = $1 AND f.status = 'active'`,
   // Every user has the one currency (the usual case): just the distinct
   // identities flattred, without joining each flattr to its supporter.
+  // `+ 0` keeps the planner from reading them in recipient order through the
+  // recipient index, one random heap fetch per flattr: 33 s at 10M flattrs,
+  // against a scan and a hash under a second.
   periodOneCurrency: `
     SELECT d.identity_id, c.currency
-      FROM (SELECT DISTINCT f.recipient_identity_id AS identity_id FROM flattrs f WHERE f.period = $1 AND f.status = 'active') d
+      FROM (SELECT DISTINCT f.recipient_identity_id + 0 AS identity_id FROM flattrs f WHERE f.period = $1 AND f.status = 'active') d
      CROSS JOIN currencies c`,
   batch: `
     SELECT DISTINCT f.recipient_identity_id AS identity_id, s.currency
