@@ -49,7 +49,7 @@ export async function buildRecipients(tx: Tx | Db, period: string, scope: { batc
   // The period's source is chosen here rather than by a filter in the SQL,
   // which passed each of a million flattrs through one more plan node.
   const currencies = scope.batch !== undefined ? []
-    : (await tx.$queryRawUnsafe<{ currency: string }[]>(`SELECT DISTINCT trim(currency) AS currency FROM users`)).map((r) => r.currency);
+    : (await tx.$queryRawUnsafe<{ currency: string }[]>(`SELECT DISTINCT currency FROM users`)).map((r) => r.currency.trim());
   const source = scope.batch !== undefined ? 'batch' : currencies.length === 1 ? 'periodOneCurrency' : 'period';
   const params: unknown[] = source === 'batch' ? [period, scope.batch] : source === 'periodOneCurrency' ? [period, currencies[0]] : [period];
   await tx.$executeRawUnsafe(
