@@ -9,7 +9,7 @@ import { ACCOUNTS_OF_WANTED } from '../ledger/accounts.js';
  *   supporter. Run while the run opens.
  * - `batch`: the flattrs of one batch's frozen supporters, in their frozen
  *   currency: exact, for a batch that found a recipient missing.
- * $1 is the period, $2 the batch or (one currency) the currency.
+ * $1 is the period, $2 the batch or the users' currencies.
  */
 const SOURCES = {
   period: `
@@ -31,9 +31,9 @@ const SOURCES = {
      WHERE s.period = $1 AND s.batch = $2`,
 } as const;
 
+/** The currencies the house accounts are wanted in: the users' ($2, read once beforehand), or the batch's. */
 const CURRENCIES = {
-  period: `SELECT DISTINCT currency FROM users`,
-  periodOneCurrency: `SELECT $2::char(3) AS currency`,
+  period: `SELECT unnest($2::text[])::char(3) AS currency`,
   batch: `SELECT DISTINCT currency FROM settlement_supporters WHERE period = $1 AND batch = $2`,
 } as const;
 
@@ -51,9 +51,9 @@ export async function buildRecipients(tx: Tx | Db, period: string, scope: { batc
   const currencies = scope.batch !== undefined ? []
     : (await tx.$queryRawUnsafe<{ currency: string }[]>(`SELECT DISTINCT currency FROM users`)).map((r) => r.currency.trim());
   const source = scope.batch !== undefined ? 'batch' : currencies.length === 1 ? 'periodOneCurrency' : 'period';
-  const params: unknown[] = source === 'batch' ? [period, scope.batch] : source === 'periodOneCurrency' ? [period, currencies[0]] : [period];
+  const params: unknown[] = [period, source === 'batch' ? scope.batch : currencies];
   await tx.$executeRawUnsafe(
-    `WITH currencies AS MATERIALIZED (${CURRENCIES[source]}),
+    `WITH currencies AS MATERIALIZED (${CURRENCIES[source === 'batch' ? 'batch' : 'period']}),
      recipients AS MATERIALIZED (
        SELECT r.identity_id, r.currency, i.user_id AS creator_id,
               CASE WHEN i.user_id IS NULL THEN 'escrow' ELSE 'creator' END AS kind,

@@ -1,17 +1,18 @@
 import type { Tx } from '../db/database.js';
 import { ensureAccounts } from '../ledger/accounts.js';
 
+/** Rows of a period whose run is not settled: running, or still opening (not committed yet). */
+const UNSETTLED = `NOT EXISTS (SELECT 1 FROM settlement_runs x WHERE x.period = r.period AND x.status = 'settled')`;
+
 /**
  * A run decides where each recipient is credited when it opens
  * (settlement_recipients). When an identity is claimed while runs are still
  * settling, their remaining batches must credit the new creator, not the
  * escrow the claim is emptying: this re-points the identity's rows in every
- * run not settled yet, including one whose opening has not committed. Call it under the exclusive escrow fence (claimEscrow does),
- * so no batch is between reading those rows and committing.
+ * run not settled yet, including one whose opening has not committed. Call
+ * it under the exclusive escrow fence (claimEscrow does), so no batch is
+ * between reading those rows and committing.
  */
-/** Rows of a period whose run is not settled: running, or still opening (not committed yet). */
-const UNSETTLED = `NOT EXISTS (SELECT 1 FROM settlement_runs x WHERE x.period = r.period AND x.status = 'settled')`;
-
 export async function repointRecipientInRunningRuns(tx: Tx, identityId: number, userId: number): Promise<void> {
   const rows = await tx.$queryRawUnsafe<{ currency: string }[]>(
     `SELECT DISTINCT trim(r.currency) AS currency FROM settlement_recipients r
