@@ -2,12 +2,17 @@
  * Settlement benchmark (issue 4). `npx tsx bench/settle.ts`
  *   BENCH_BIG=1      also run 10,000,000 flattrs / 1,000,000 supporters
  *   BENCH_SCALE=0.001 shrink every size (a CI smoke in seconds)
+ *   BENCH_RUNS=3     rounds per size (medians are reported)
  *   BENCH_PG_ADMIN_URL  PostgreSQL to create the scratch databases in
- * Each size gets a fresh random database filled by set-based SQL; then:
+ * Each size gets a fresh random database filled by set-based SQL. Each round
+ * runs on its own copy of it, one step after the other:
  *   (a) one plain GROUP BY supporter over the flattrs,
  *   (b) the whole split as one INSERT … SELECT into a scratch table (the store's own limit),
- *   (c) a naive per-supporter ORM loop on a sample (rolled back), extrapolated,
+ *   (c) a naive per-supporter ORM loop on a sample (rolled back), extrapolated (first round only),
  *   ours: the real settlement (ledger, shares, resumable batches) in a child process, with its peak RSS.
+ * A shared 2-core machine swings ±20% from one minute to the next, so one
+ * (b) next to one ours says little: rounds pair them, and the medians and
+ * each round's ratio are printed.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,8 +33,10 @@ const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 2000);
 const LANES = Number(process.env.BENCH_LANES ?? 2);
 const NOW = new Date('2026-12-01T00:00:00Z');
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 300);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
-type Figures = { flattrs: number; supporters: number; groupByMs: number; insertSelectMs: number; ormSampleMs: number; ormSample: number; oursMs: number; oursMaxRssMb: number };
+type Round = { groupByMs: number; insertSelectMs: number; oursMs: number; oursMaxRssMb: number };
+type Figures = { flattrs: number; supporters: number; rounds: Round[]; ormSampleMs: number; ormSample: number };
 
 if (process.argv[2] === 'child') {
   await child(process.argv[3]!);
@@ -43,81 +50,104 @@ async function main(): Promise<void> {
   if (process.env.BENCH_BIG === '1') sizes.push([10_000_000, 1_000_000]);
   const results: Figures[] = [];
   for (const [f, s] of sizes) results.push(await benchSize(Math.max(10, Math.round(f! * scale)), Math.max(1, Math.round(s! * scale))));
-  console.log('\nsettlement bench (times in seconds, RSS in MB)');
-  console.log('flattrs     supporters  (a) GROUP BY  (b) INSERT…SELECT  ours    ours RSS  (c) ORM loop (extrapolated)  ours/(b)  ours/(a)  (c)/ours');
+  console.log(`\nsettlement bench (times in seconds, RSS in MB; medians of ${RUNS} rounds, RSS the largest)`);
+  console.log('flattrs     supporters  (a) GROUP BY  (b) INSERT…SELECT  ours    ours RSS  (c) ORM loop (extrapolated)  ours/(b)  ours/(a)  (c)/ours  ours/(b) by round');
   for (const r of results) {
     const orm = (r.ormSampleMs / r.ormSample) * r.supporters;
+    const a = median(r.rounds.map((x) => x.groupByMs)), b = median(r.rounds.map((x) => x.insertSelectMs)), ours = median(r.rounds.map((x) => x.oursMs));
     console.log([
-      String(r.flattrs).padEnd(11), String(r.supporters).padEnd(11), sec(r.groupByMs).padEnd(13), sec(r.insertSelectMs).padEnd(18),
-      sec(r.oursMs).padEnd(7), String(r.oursMaxRssMb).padEnd(9), `${sec(orm)} (sample ${r.ormSample})`.padEnd(28),
-      (r.oursMs / r.insertSelectMs).toFixed(2).padEnd(9), (r.oursMs / r.groupByMs).toFixed(2).padEnd(9), (orm / r.oursMs).toFixed(1),
+      String(r.flattrs).padEnd(11), String(r.supporters).padEnd(11), sec(a).padEnd(13), sec(b).padEnd(18),
+      sec(ours).padEnd(7), String(Math.max(...r.rounds.map((x) => x.oursMaxRssMb))).padEnd(9), `${sec(orm)} (sample ${r.ormSample})`.padEnd(28),
+      (ours / b).toFixed(2).padEnd(9), (ours / a).toFixed(2).padEnd(9), (orm / ours).toFixed(1).padEnd(9),
+      r.rounds.map((x) => (x.oursMs / x.insertSelectMs).toFixed(2)).join(' '),
     ].join(' '));
   }
 }
 
 async function benchSize(flattrs: number, supporters: number): Promise<Figures> {
-  const name = `flattr_bench_${randomBytes(5).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
-  const database = await openDatabase({ url: dbUrl, pgliteDir: '' });
+  const world = `flattr_bench_${randomBytes(5).toString('hex')}`;
+  await admin(`CREATE DATABASE ${world}`);
   try {
-    await migrate(database.prisma);
-    const client = new pg.Client({ connectionString: dbUrl });
-    await client.connect();
-    try {
-      let t = Date.now();
+    await withClient(world, async (client) => {
+      const database = await openDatabase({ url: urlOf(world), pgliteDir: '' });
+      try { await migrate(database.prisma); } finally { await database.close(); }
+      const t = performance.now();
       await generateSettleWorld(client, flattrs, supporters, PERIOD);
-      log(`${flattrs} flattrs / ${supporters} supporters generated in ${sec(Date.now() - t)} s`);
-
-      // Each timed step starts after a checkpoint, so none of them pays for the WAL of the one before.
-      await checkpoint(client);
-      t = Date.now();
-      await client.query(`SELECT count(*) FROM (SELECT supporter_id, count(*) FROM flattrs WHERE period = $1 GROUP BY supporter_id) g`, [PERIOD]);
-      const groupByMs = Date.now() - t;
-      log(`(a) GROUP BY supporter: ${sec(groupByMs)} s`);
-
-      await client.query(`CREATE UNLOGGED TABLE scratch_shares (flattr_id bigint, supporter_id int, amount bigint)`);
-      await checkpoint(client);
-      t = Date.now();
-      await client.query(
-        `INSERT INTO scratch_shares
-         SELECT f.id, f.supporter_id,
-                (b.d / count(*) OVER w) + CASE WHEN row_number() OVER (w ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id) <= b.d % count(*) OVER w THEN 1 ELSE 0 END
-           FROM flattrs f JOIN (SELECT user_id, budget_minor - budget_minor * $2 / 10000 AS d FROM supporter_settings) b ON b.user_id = f.supporter_id
-          WHERE f.period = $1 AND f.status = 'active'
-         WINDOW w AS (PARTITION BY f.supporter_id)`, [PERIOD, FEE_BPS]);
-      const insertSelectMs = Date.now() - t;
-      log(`(b) one INSERT … SELECT split: ${sec(insertSelectMs)} s`);
-      await client.query(`DROP TABLE scratch_shares`);
-
-      const sample = Math.min(SAMPLE, Math.max(10, Math.floor(supporters / 10)));
-      t = Date.now();
-      await naiveOrmLoop(database.prisma, sample);
-      const ormSampleMs = Date.now() - t;
-      log(`(c) naive ORM loop: ${sample} supporters in ${sec(ormSampleMs)} s`);
-      await client.query(`VACUUM ANALYZE`);
-      await checkpoint(client);
-
-      const ours = await settleInChild(dbUrl);
-      log(`ours: ${sec(ours.ms)} s, peak RSS ${ours.maxRssMb} MB`);
-      const [{ settled, expected }] = (await client.query(
-        `SELECT (SELECT count(*)::int FROM supporter_settlements WHERE period = $1) AS settled,
-                (SELECT count(DISTINCT supporter_id)::int FROM flattrs WHERE period = $1 AND status = 'active') AS expected`, [PERIOD])).rows;
-      if (settled !== expected) throw new Error(`expected ${expected} settled supporters, found ${settled}`);
-      return { flattrs, supporters, groupByMs, insertSelectMs, ormSampleMs, ormSample: sample, oursMs: ours.ms, oursMaxRssMb: ours.maxRssMb };
-    } finally {
-      await client.end();
+      log(`${flattrs} flattrs / ${supporters} supporters generated in ${sec(performance.now() - t)} s`);
+    });
+    const rounds: Round[] = [];
+    let orm = { ms: 0, sample: 0 };
+    for (let round = 0; round < RUNS; round++) {
+      const copy = `${world}_${round}`;
+      await copyDatabase(world, copy);
+      try {
+        rounds.push(await benchRound(copy, round, async (database) => { orm = await timeOrmLoop(database, supporters); }));
+      } finally {
+        await admin(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+      }
     }
+    return { flattrs, supporters, rounds, ormSampleMs: orm.ms, ormSample: orm.sample };
   } finally {
-    await database.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin(`DROP DATABASE IF EXISTS ${world} WITH (FORCE)`);
   }
 }
 
+/** (a), (b), (c) on the first round only, then ours, on one copy of the world. */
+async function benchRound(name: string, round: number, orm: (prisma: Prisma) => Promise<void>): Promise<Round> {
+  return withClient(name, async (client) => {
+    // The copy is cold: read the flattrs once, untimed, as generating them left them warm for every step before.
+    await client.query(`SELECT count(*) FROM flattrs`);
+    // Each timed step starts after a checkpoint, so none of them pays for the WAL of the one before.
+    await checkpoint(client);
+    let t = performance.now();
+    await client.query(`SELECT count(*) FROM (SELECT supporter_id, count(*) FROM flattrs WHERE period = $1 GROUP BY supporter_id) g`, [PERIOD]);
+    const groupByMs = performance.now() - t;
+    log(`round ${round + 1}: (a) GROUP BY supporter: ${sec(groupByMs)} s`);
+
+    await client.query(`CREATE UNLOGGED TABLE scratch_shares (flattr_id bigint, supporter_id int, amount bigint)`);
+    await checkpoint(client);
+    t = performance.now();
+    await client.query(
+      `INSERT INTO scratch_shares
+       SELECT f.id, f.supporter_id,
+              (b.d / count(*) OVER w) + CASE WHEN row_number() OVER (w ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id) <= b.d % count(*) OVER w THEN 1 ELSE 0 END
+         FROM flattrs f JOIN (SELECT user_id, budget_minor - budget_minor * $2 / 10000 AS d FROM supporter_settings) b ON b.user_id = f.supporter_id
+        WHERE f.period = $1 AND f.status = 'active'
+       WINDOW w AS (PARTITION BY f.supporter_id)`, [PERIOD, FEE_BPS]);
+    const insertSelectMs = performance.now() - t;
+    log(`round ${round + 1}: (b) one INSERT … SELECT split: ${sec(insertSelectMs)} s`);
+    await client.query(`DROP TABLE scratch_shares`);
+
+    if (round === 0) {
+      const database = await openDatabase({ url: urlOf(name), pgliteDir: '' });
+      try { await orm(database.prisma); } finally { await database.close(); }
+    }
+    await client.query(`VACUUM ANALYZE`);
+    await checkpoint(client);
+
+    const ours = await settleInChild(urlOf(name));
+    log(`round ${round + 1}: ours: ${sec(ours.ms)} s, peak RSS ${ours.maxRssMb} MB (${(ours.ms / insertSelectMs).toFixed(2)} × (b))`);
+    const [{ settled, expected }] = (await client.query(
+      `SELECT (SELECT count(*)::int FROM supporter_settlements WHERE period = $1) AS settled,
+              (SELECT count(DISTINCT supporter_id)::int FROM flattrs WHERE period = $1 AND status = 'active') AS expected`, [PERIOD])).rows;
+    if (settled !== expected) throw new Error(`expected ${expected} settled supporters, found ${settled}`);
+    return { groupByMs, insertSelectMs, oursMs: ours.ms, oursMaxRssMb: ours.maxRssMb };
+  });
+}
+
+type Prisma = Awaited<ReturnType<typeof openDatabase>>['prisma'];
+
+async function timeOrmLoop(prisma: Prisma, supporters: number): Promise<{ ms: number; sample: number }> {
+  const sample = Math.min(SAMPLE, Math.max(10, Math.floor(supporters / 10)));
+  const t = performance.now();
+  await naiveOrmLoop(prisma, sample);
+  const ms = performance.now() - t;
+  log(`(c) naive ORM loop: ${sample} supporters in ${sec(ms)} s`);
+  return { ms, sample };
+}
+
 /** (c): what a straightforward ORM implementation does per supporter, in a transaction rolled back at the end. */
-async function naiveOrmLoop(prisma: Awaited<ReturnType<typeof openDatabase>>['prisma'], sample: number): Promise<void> {
+async function naiveOrmLoop(prisma: Prisma, sample: number): Promise<void> {
   class Rollback extends Error {}
   const settings = await prisma.supporterSettings.findMany({ take: sample, orderBy: { userId: 'asc' } });
   for (const s of settings) {
@@ -166,13 +196,40 @@ async function child(dbUrl: string): Promise<void> {
     // (a) and (b) run on a connected client; so does ours: the pool's connections
     // are opened and the client's first query (about 0.1 s) is paid before timing.
     await Promise.all(Array.from({ length: LANES + 1 }, () => database.prisma.$transaction((tx) => tx.$queryRawUnsafe('SELECT 1'))));
-    const t = Date.now();
+    const t = performance.now();
     await runSettlement(database.prisma, PERIOD, { feeBps: FEE_BPS, policy: 'keep', batchSize: BATCH_SIZE, timeZone: 'UTC', graceMinutes: 60 }, {}, NOW, { lanes: LANES });
-    const ms = Date.now() - t;
+    const ms = performance.now() - t;
     process.stdout.write(`${JSON.stringify({ ms, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
   } finally {
     await database.close();
   }
+}
+
+/** A copy of a database, file by file (much faster than the WAL-logged default of PostgreSQL 15 for a large one). */
+async function copyDatabase(from: string, to: string): Promise<void> {
+  await admin(`CREATE DATABASE ${to} TEMPLATE ${from} STRATEGY FILE_COPY`).catch(async (error: unknown) => {
+    // Before PostgreSQL 15 there is no STRATEGY, and FILE_COPY is what it does anyway.
+    if (!String(error).includes('strategy')) throw error;
+    await admin(`CREATE DATABASE ${to} TEMPLATE ${from}`);
+  });
+}
+
+async function withClient<T>(name: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: urlOf(name) });
+  await client.connect();
+  try { return await use(client); } finally { await client.end(); }
+}
+
+function urlOf(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function admin(sql: string): Promise<void> {
