@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
 import type { Platform } from '../domain/like-event.js';
 import { claimEscrow } from '../escrow/claim-escrow.js';
+import { holdEscrowFenceExclusive } from '../escrow/escrow-fence.js';
+import { repointRecipientInRunningRuns } from '../settlement/repoint-recipient.js';
 import { resolveOrCreateUser } from '../supporters/resolve-user.js';
 
 /** Long enough to type across apps, short enough to expire before it can be guessed. */
@@ -71,10 +73,18 @@ async function attachIdentity(tx: Tx, platform: Platform, externalId: string, us
     return;
   }
   if (identity.user_id === userId) throw new LinkRefusedError('already_same');
-  if (identity.user_id !== null && !(await isEmptyUser(tx, identity.user_id, identity.id))) throw new LinkRefusedError('owned_elsewhere');
+  if (identity.user_id !== null) {
+    // A move. Settlement batches credit the owner's balance as they go: wait
+    // for those in flight (the escrow fence) before asking whether the owner
+    // has anything, so a credit committing meanwhile makes the move refused.
+    await holdEscrowFenceExclusive(tx);
+    if (!(await isEmptyUser(tx, identity.user_id, identity.id))) throw new LinkRefusedError('owned_elsewhere');
+  }
   await tx.$executeRawUnsafe(`UPDATE identities SET user_id = $1, claimed_at = coalesce(claimed_at, now()) WHERE id = $2`, userId, identity.id);
   // A creator identity someone already flattred: its escrow now belongs to this user (money rule 9).
   if (identity.user_id === null) await claimEscrow(tx, identity.id, userId);
+  // Runs still settling credit the identity's owner as they opened with it: from now on, the new one.
+  else await repointRecipientInRunningRuns(tx, identity.id, userId);
 }
 
 /** A user with no money history and no identity but this one: moving the identity loses nothing. */

@@ -6,12 +6,13 @@ const UNSETTLED = `NOT EXISTS (SELECT 1 FROM settlement_runs x WHERE x.period = 
 
 /**
  * A run decides where each recipient is credited when it opens
- * (settlement_recipients). When an identity is claimed while runs are still
- * settling, their remaining batches must credit the new creator, not the
- * escrow the claim is emptying: this re-points the identity's rows in every
- * run not settled yet, including one whose opening has not committed. Call
- * it under the exclusive escrow fence (claimEscrow does), so no batch is
- * between reading those rows and committing.
+ * (settlement_recipients). When an identity is claimed, or moved to another
+ * user by a link code, while runs are still settling, their remaining
+ * batches must credit its new owner, not the escrow the claim is emptying
+ * or the user it left: this re-points the identity's rows in every run not
+ * settled yet, including one whose opening has not committed. Call it under
+ * the exclusive escrow fence (claimEscrow and a link-code move do), so no
+ * batch is between reading those rows and committing.
  */
 export async function repointRecipientInRunningRuns(tx: Tx, identityId: number, userId: number): Promise<void> {
   const rows = await tx.$queryRawUnsafe<{ currency: string }[]>(
