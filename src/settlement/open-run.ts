@@ -20,9 +20,14 @@ export type OpenOptions = {
 export type SettlementSettings = { feeBps: number; policy: UnspentPolicy; batchSize: number; timeZone: string; graceMinutes: number };
 export type SettlementRun = {
   period: string; status: 'running' | 'settled'; stage: string; feeBps: number; policy: UnspentPolicy;
-  batchSize: number; batches: number; supporters: number; flattrs: number; created: boolean;
+  batchSize: number; batches: number; supporters: number; flattrs: number;
+  /** settlement_recipients rows when the run opened (null if unknown): how batches find them. */
+  recipients: number | null; created: boolean;
 };
-type RunRow = { period: string; status: string; stage: string; fee_bps: number; policy: string; batch_size: number; batches: number; supporters: number; flattrs: number };
+type RunRow = {
+  period: string; status: string; stage: string; fee_bps: number; policy: string; batch_size: number; batches: number; supporters: number; flattrs: number;
+  recipients: number | null;
+};
 
 /**
  * Opens the run of a period, or returns the existing one to resume it (its
@@ -46,13 +51,13 @@ export async function openRun(
     const inserted = await tx.$queryRawUnsafe<RunRow[]>(
       `INSERT INTO settlement_runs (period, status, stage, fee_bps, policy, cutoff, batch_size)
        VALUES ($1, 'running', 'open', $2, $3, $4, $5) ON CONFLICT (period) DO NOTHING
-       RETURNING period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs`,
+       RETURNING period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients`,
       period, settings.feeBps, settings.policy, now, settings.batchSize,
     );
     locked(inserted.length > 0);
     if (!inserted[0]) {
       const [existing] = await tx.$queryRawUnsafe<RunRow[]>(
-        `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs FROM settlement_runs WHERE period = $1`, period);
+        `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients FROM settlement_runs WHERE period = $1`, period);
       return toRun(existing!, false);
     }
     // Supporters with active flattrs, plus (charity policy) active supporters
@@ -76,12 +81,16 @@ export async function openRun(
          FROM (SELECT max(batch) + 1 AS batches, count(*)::int AS supporters, sum(flattrs)::int AS flattrs
                  FROM settlement_supporters WHERE period = $1) x
         WHERE r.period = $1
-        RETURNING trim(r.period) AS period, r.status, r.stage, r.fee_bps, r.policy, r.batch_size, r.batches, r.supporters, r.flattrs`,
+        RETURNING trim(r.period) AS period, r.status, r.stage, r.fee_bps, r.policy, r.batch_size, r.batches, r.supporters, r.flattrs, r.recipients`,
       period,
     );
     return toRun(row!, true);
   }, { timeout: 10 * 60_000, maxWait: 60_000 }).finally(() => locked(false));
-  if (!options.concurrent) return opening;
+  const run = options.concurrent ? await withRecipientsAlongside(db, period, opening, lockTaken) : await opening;
+  return run.status === 'running' && run.recipients === null ? { ...run, recipients: await recordRecipients(db, run.period) } : run;
+}
+
+async function withRecipientsAlongside(db: Db, period: string, opening: Promise<SettlementRun>, lockTaken: Promise<boolean>): Promise<SettlementRun> {
   // Ingest is drained once the lock is held, so the period's flattrs are final.
   const recipients = lockTaken.then(async (created) => {
     if (!created) return;
@@ -92,6 +101,18 @@ export async function openRun(
   if (run.status === 'rejected') throw run.reason;
   if (built.status === 'rejected') throw built.reason;
   return run.value;
+}
+
+/**
+ * Records how many recipients the run has, once both halves of opening are
+ * in (or on resuming a run opened without the count): batches choose how to
+ * find them by it (recipientsJoinFor).
+ */
+async function recordRecipients(db: Db, period: string): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<{ recipients: number }[]>(
+    `UPDATE settlement_runs SET recipients = (SELECT count(*)::int FROM settlement_recipients WHERE period = $1)
+      WHERE period = $1 RETURNING recipients`, period);
+  return row!.recipients;
 }
 
 /**
@@ -110,7 +131,7 @@ async function prepareRecipients(tx: Tx, period: string): Promise<void> {
 /** The run of a period as opened (no lock, no writes): what a batch job settles with. */
 export async function loadRun(db: Db, period: string): Promise<SettlementRun> {
   const [row] = await db.$queryRawUnsafe<RunRow[]>(
-    `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs FROM settlement_runs WHERE period = $1`, period);
+    `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients FROM settlement_runs WHERE period = $1`, period);
   if (!row) throw new SettlementNotOpenError(period);
   return toRun(row, false);
 }
@@ -119,6 +140,6 @@ function toRun(r: RunRow, created: boolean): SettlementRun {
   return {
     period: r.period.trim(), status: r.status === 'settled' ? 'settled' : 'running', stage: r.stage, feeBps: r.fee_bps,
     policy: r.policy === 'charity' ? 'charity' : 'keep', batchSize: r.batch_size, batches: r.batches,
-    supporters: r.supporters, flattrs: r.flattrs, created,
+    supporters: r.supporters, flattrs: r.flattrs, recipients: r.recipients, created,
   };
 }

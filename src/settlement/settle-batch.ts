@@ -4,7 +4,7 @@ import { holdEscrowFenceShared } from '../escrow/escrow-fence.js';
 import { SettlementInvariantError } from './errors.js';
 import type { SettlementRun } from './open-run.js';
 import { buildRecipients } from './build-recipients.js';
-import { MISSING_RECIPIENT, SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
+import { MISSING_RECIPIENT, recipientsJoinFor, SETTLE_BATCH_SQL, unsettled } from './settle-batch-sql.js';
 
 export type BatchHooks = {
   /** Runs inside the batch transaction after every write, before commit: a throw rolls the batch back (crash tests). */
@@ -52,7 +52,8 @@ async function attempt(db: Db, run: SettlementRun, batch: number, hooks: BatchHo
     await holdEscrowFenceShared(tx);
     await tx.$executeRawUnsafe(SETTLE_BATCH_SQL.lockWallets, run.period, batch);
     if (addRecipients) await buildRecipients(tx, run.period, { batch });
-    const [result] = await tx.$queryRawUnsafe<{ entries: number; problem: string | null }[]>(SETTLE_BATCH_SQL.settle, run.period, batch, run.feeBps, run.policy);
+    const [result] = await tx.$queryRawUnsafe<{ entries: number; problem: string | null }[]>(
+      SETTLE_BATCH_SQL.settle[recipientsJoinFor(run)], run.period, batch, run.feeBps, run.policy);
     if (result!.problem?.startsWith(MISSING_RECIPIENT) && !addRecipients) throw new MissingRecipientError(result!.problem);
     if (result!.problem) throw new SettlementInvariantError('batch self-check', `${run.period} batch ${batch}: ${result!.problem}`);
     await hooks.beforeCommit?.(batch);

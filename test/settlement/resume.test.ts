@@ -7,6 +7,7 @@ import { buildRecipients } from '../../src/settlement/build-recipients.js';
 import { openRun } from '../../src/settlement/open-run.js';
 import { runSettlement, type SettleStage } from '../../src/settlement/run-settlement.js';
 import { settleBatch } from '../../src/settlement/settle-batch.js';
+import { recipientsJoinFor } from '../../src/settlement/settle-batch-sql.js';
 import { likeEvent } from '../support/world.js';
 import { ledgerFingerprint, NOW, PERIOD, settings, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
@@ -66,6 +67,28 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
       await runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize }), {}, NOW, { lanes });
       expect(await ledgerFingerprint(db())).toEqual(clean);
     }
+  });
+
+  it('gives the same ledger whether batches probe the run\'s recipients or hash them', async () => {
+    const opened = await openRun(db(), PERIOD, settings({ policy: 'charity', batchSize: 2 }), NOW);
+    const count = (await db().$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM settlement_recipients`))[0]!.count;
+    expect(opened.recipients).toBe(count);
+    expect(recipientsJoinFor(opened)).toBe('hash');
+    // As if the recipients far outnumbered a batch's flattrs; a run opened without the count gets it on resuming.
+    await db().$executeRawUnsafe(`UPDATE settlement_runs SET recipients = 1000000`);
+    expect(recipientsJoinFor(await openRun(db(), PERIOD, settings(), NOW))).toBe('probe');
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity', batchSize: 2 }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+    await db().$executeRawUnsafe(`UPDATE settlement_runs SET recipients = NULL, status = 'running'`);
+    expect((await openRun(db(), PERIOD, settings(), NOW)).recipients).toBe(count);
+  });
+
+  it('batches probe recipients only when they far outnumber a batch\'s flattrs', () => {
+    const run = { flattrs: 1000, batches: 10 };
+    expect(recipientsJoinFor({ ...run, recipients: null })).toBe('hash');
+    expect(recipientsJoinFor({ ...run, recipients: 1600 })).toBe('hash');
+    expect(recipientsJoinFor({ ...run, recipients: 1601 })).toBe('probe');
+    expect(recipientsJoinFor({ recipients: 5, flattrs: 0, batches: 0 })).toBe('hash');
   });
 
   it('opening on two connections writes the same recipients as opening in one transaction', async () => {
