@@ -87,7 +87,12 @@ export async function openRun(
     return toRun(row!, true);
   }, { timeout: 10 * 60_000, maxWait: 60_000 }).finally(() => locked(false));
   const run = options.concurrent ? await withRecipientsAlongside(db, period, opening, lockTaken) : await opening;
-  return run.status === 'running' && run.recipients === null ? { ...run, recipients: await recordRecipients(db, run.period) } : run;
+  if (run.status !== 'running' || run.recipients !== null) return run;
+  // A run resumed without its count did not finish opening: its recipients
+  // half may have failed. Build what is missing (idempotent) rather than
+  // leave every batch to find it missing and redo itself.
+  if (!run.created) await db.$transaction((tx) => prepareRecipients(tx, period), { timeout: 10 * 60_000, maxWait: 60_000 });
+  return { ...run, recipients: await recordRecipients(db, run.period) };
 }
 
 async function withRecipientsAlongside(db: Db, period: string, opening: Promise<SettlementRun>, lockTaken: Promise<boolean>): Promise<SettlementRun> {

@@ -110,6 +110,18 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
     expect(await ledgerFingerprint(db())).toEqual(clean);
   });
 
+  it('resuming a run whose recipients half failed builds them before any batch', async () => {
+    await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW);
+    const built = await db().$queryRawUnsafe<unknown[]>(`SELECT identity_id, currency, account_id FROM settlement_recipients ORDER BY 1, 2`);
+    await db().$executeRawUnsafe(`DELETE FROM settlement_recipients`);
+    await db().$executeRawUnsafe(`UPDATE settlement_runs SET recipients = NULL`);
+    const resumed = await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW);
+    expect(await db().$queryRawUnsafe(`SELECT identity_id, currency, account_id FROM settlement_recipients ORDER BY 1, 2`)).toEqual(built);
+    expect(resumed.recipients).toBe(built.length);
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+
   it('recipients left by an opening that failed are reused, not duplicated', async () => {
     await buildRecipients(db(), PERIOD);
     await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW, { lanes: 2 });
