@@ -91,21 +91,25 @@ export async function openRun(
   // A run resumed without its count did not finish opening: its recipients
   // half may have failed. Build what is missing (idempotent) rather than
   // leave every batch to find it missing and redo itself.
-  if (!run.created) await db.$transaction((tx) => prepareRecipients(tx, period), { timeout: 10 * 60_000, maxWait: 60_000 });
+  if (!run.created) await prepareRecipientsAlone(db, period);
   return { ...run, recipients: await recordRecipients(db, run.period) };
 }
 
 async function withRecipientsAlongside(db: Db, period: string, opening: Promise<SettlementRun>, lockTaken: Promise<boolean>): Promise<SettlementRun> {
   // Ingest is drained once the lock is held, so the period's flattrs are final.
   const recipients = lockTaken.then(async (created) => {
-    if (!created) return;
-    await db.$transaction((tx) => prepareRecipients(tx, period), { timeout: 10 * 60_000, maxWait: 60_000 });
+    if (created) await prepareRecipientsAlone(db, period);
   });
   // Wait for both, so a failure of one never leaves the other running behind the caller.
   const [run, built] = await Promise.allSettled([opening, recipients]);
   if (run.status === 'rejected') throw run.reason;
   if (built.status === 'rejected') throw built.reason;
   return run.value;
+}
+
+/** prepareRecipients in a transaction of its own, beside or after the one that opened the run. */
+async function prepareRecipientsAlone(db: Db, period: string): Promise<void> {
+  await db.$transaction((tx) => prepareRecipients(tx, period), { timeout: 10 * 60_000, maxWait: 60_000 });
 }
 
 /**
