@@ -40,23 +40,30 @@ export const ACCOUNTS_OF_WANTED = `
   )`;
 
 /**
- * Finds or creates accounts in one round trip per call. Keys are inserted in a
- * stable order so concurrent transactions never deadlock on the unique index.
+ * Finds or creates accounts in one round trip per call (two when another
+ * transaction created one of them meanwhile). Keys are inserted in a stable
+ * order so concurrent transactions never deadlock on the unique index.
  */
 export async function ensureAccounts(tx: Tx | Db, refs: readonly AccountRef[]): Promise<number[]> {
   const key = (r: AccountRef) => `${r.kind}|${r.userId ?? ''}|${r.identityId ?? ''}|${r.currency}`;
   const unique = [...new Map(refs.map((r) => [key(r), r])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-  const rows = await tx.$queryRawUnsafe<{ id: number; k: string }[]>(
+  const find = (wanted: readonly AccountRef[]) => tx.$queryRawUnsafe<{ id: number; k: string }[]>(
     `WITH wanted AS (
        SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS w(kind, user_id, identity_id, currency)
      ), ${ACCOUNTS_OF_WANTED}
      SELECT id, kind || '|' || coalesce(user_id::text, '') || '|' || coalesce(identity_id::text, '') || '|' || currency AS k FROM known`,
-    unique.map((r) => r.kind),
-    unique.map((r) => r.userId ?? null),
-    unique.map((r) => r.identityId ?? null),
-    unique.map((r) => r.currency),
+    wanted.map((r) => r.kind),
+    wanted.map((r) => r.userId ?? null),
+    wanted.map((r) => r.identityId ?? null),
+    wanted.map((r) => r.currency),
   );
-  const ids = new Map(rows.map((r) => [r.k, r.id]));
+  const ids = new Map((await find(unique)).map((r) => [r.k, r.id]));
+  // An account another transaction created while this statement waited on
+  // its insert is neither returned by the insert (it conflicted) nor in the
+  // statement's snapshot (it committed later): asked again, a new statement
+  // sees it.
+  const missing = unique.filter((r) => !ids.has(key(r)));
+  if (missing.length > 0) for (const r of await find(missing)) ids.set(r.k, r.id);
   return refs.map((r) => {
     const id = ids.get(key(r));
     if (id === undefined) throw new Error(`account ${key(r)} could not be created`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccounts, type AccountRef } from '../../src/ledger/accounts.js';
-import { DATABASES, type TestDatabase } from '../support/database.js';
+import { createPostgresDatabase, DATABASES, type TestDatabase } from '../support/database.js';
 
 describe.each(Object.entries(DATABASES))('ensureAccounts on %s', (_kind, create) => {
   let database: TestDatabase;
@@ -26,5 +26,32 @@ describe.each(Object.entries(DATABASES))('ensureAccounts on %s', (_kind, create)
   it('refuses an account owned by both a user and an identity', async () => {
     await expect(database.prisma.$executeRawUnsafe(
       `INSERT INTO accounts (kind, user_id, identity_id, currency) VALUES ('wallet', 1, 1, 'EUR')`)).rejects.toThrow(/accounts_one_owner_check/);
+  });
+});
+
+describe('ensureAccounts racing another transaction (PostgreSQL)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => { database = await createPostgresDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+
+  it('finds the account another transaction created and committed while this one waited on it', async () => {
+    const db = database.prisma;
+    const [user] = await db.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO users DEFAULT VALUES RETURNING id`);
+    const ref: AccountRef = { kind: 'creator', userId: user!.id, currency: 'EUR' };
+    let created!: (id: number) => void;
+    const createdId = new Promise<number>((resolve) => { created = resolve; });
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => { commit = resolve; });
+    const first = db.$transaction(async (tx) => {
+      created((await ensureAccounts(tx, [ref]))[0]!);
+      await committing;
+    });
+    const id = await createdId;
+    // Its insert waits for the first transaction's row; its snapshot is older than that commit.
+    const second = ensureAccounts(db, [ref]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    commit();
+    await first;
+    expect(await second).toEqual([id]);
   });
 });
