@@ -26,20 +26,26 @@ export type BatchHooks = {
  * shared, so a claim never misses what the batch escrows.
  */
 export async function settleBatch(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks = {}): Promise<{ entries: number }> {
-  try {
-    return await attempt(db, run, batch, hooks, false);
-  } catch (error) {
-    // Opening builds the recipients ahead (build-recipients.ts); one it could
-    // not foresee (a currency changed while the run opened, an opening that
-    // failed halfway) is added here, under the same fence, and the batch redone.
-    if (!(error instanceof MissingRecipientError)) throw error;
-    return attempt(db, run, batch, hooks, true);
+  // Opening builds the recipients ahead (build-recipients.ts); one it could
+  // not foresee (a currency changed while the run opened, an opening that
+  // failed halfway) is added here, under the same fence, and the batch redone.
+  // Adding may take two tries: an account another transaction created while
+  // the first try waited on it is invisible to that statement, not to the next.
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt(db, run, batch, hooks, tries > 0, tries === ADDING_TRIES);
+    } catch (error) {
+      if (!(error instanceof MissingRecipientError)) throw error;
+    }
   }
 }
 
+const ADDING_TRIES = 2;
 class MissingRecipientError extends Error {}
 
-async function attempt(db: Db, run: SettlementRun, batch: number, hooks: BatchHooks, addRecipients: boolean): Promise<{ entries: number }> {
+async function attempt(
+  db: Db, run: SettlementRun, batch: number, hooks: BatchHooks, addRecipients: boolean, lastTry: boolean,
+): Promise<{ entries: number }> {
   return db.$transaction(async (tx) => {
     // The commit does not wait for its WAL to reach disk: a batch is settled
     // again if a database crash loses it (its supporters are pending again,
@@ -54,7 +60,7 @@ async function attempt(db: Db, run: SettlementRun, batch: number, hooks: BatchHo
     if (addRecipients) await buildRecipients(tx, run.period, { batch });
     const [result] = await tx.$queryRawUnsafe<{ entries: number; problem: string | null }[]>(
       SETTLE_BATCH_SQL.settle[recipientsJoinFor(run)], run.period, batch, run.feeBps, run.policy);
-    if (result!.problem?.startsWith(MISSING_RECIPIENT) && !addRecipients) throw new MissingRecipientError(result!.problem);
+    if (result!.problem?.startsWith(MISSING_RECIPIENT) && !lastTry) throw new MissingRecipientError(result!.problem);
     if (result!.problem) throw new SettlementInvariantError('batch self-check', `${run.period} batch ${batch}: ${result!.problem}`);
     await hooks.beforeCommit?.(batch);
     return { entries: result!.entries };

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/domain/errors.js';
 import { recordLikes } from '../../src/ingest/record-likes.js';
+import { ensureAccounts } from '../../src/ledger/accounts.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { PeriodNotEndedError } from '../../src/settlement/errors.js';
 import { buildRecipients } from '../../src/settlement/build-recipients.js';
-import { openRun } from '../../src/settlement/open-run.js';
+import { loadRun, openRun } from '../../src/settlement/open-run.js';
 import { runSettlement, type SettleStage } from '../../src/settlement/run-settlement.js';
 import { settleBatch } from '../../src/settlement/settle-batch.js';
 import { recipientsJoinFor } from '../../src/settlement/settle-batch-sql.js';
@@ -25,7 +26,7 @@ const SPEC: WorldSpec = {
 class Crash extends Error {}
 
 describe('settlement runs: resume, crash at every stage, concurrency, refusals', () => {
-  const { db, reset: fresh } = useSettleWorld(SPEC);
+  const { db, reset: fresh, world } = useSettleWorld(SPEC);
   let clean: Awaited<ReturnType<typeof ledgerFingerprint>>;
 
   beforeAll(async () => {
@@ -118,6 +119,37 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
     const resumed = await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW);
     expect(await db().$queryRawUnsafe(`SELECT identity_id, currency, account_id FROM settlement_recipients ORDER BY 1, 2`)).toEqual(built);
     expect(resumed.recipients).toBe(built.length);
+    await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
+    expect(await ledgerFingerprint(db())).toEqual(clean);
+  });
+
+  it('a batch adding a recipient whose account another transaction creates meanwhile settles the same', async () => {
+    await openRun(db(), PERIOD, settings({ policy: 'charity' }), NOW);
+    const creator = world().creatorIds[0]!;
+    expect(creator).not.toBeNull();
+    // The creator's recipient rows and accounts are gone, as if the opening had never built them…
+    await db().$executeRawUnsafe(`DELETE FROM settlement_recipients WHERE creator_id = $1`, creator);
+    await db().$executeRawUnsafe(`DELETE FROM accounts WHERE kind = 'creator' AND user_id = $1`, creator);
+    // …and another transaction (a claim, say) is creating them while the batch wants them.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => { commit = resolve; });
+    let created!: () => void;
+    const accountsMade = new Promise<void>((resolve) => { created = resolve; });
+    const other = db().$transaction(async (tx) => {
+      await ensureAccounts(tx, ['EUR', 'USD', 'JPY'].map((currency) => ({ kind: 'creator' as const, userId: creator, currency })));
+      created();
+      await committing;
+    });
+    await accountsMade;
+    const { batch } = (await db().$queryRawUnsafe<{ batch: number }[]>(
+      `SELECT min(s.batch)::int AS batch FROM settlement_supporters s
+         JOIN flattrs f ON f.supporter_id = s.supporter_id AND f.period = s.period AND f.status = 'active'
+        WHERE f.recipient_identity_id = $1`, world().recipientIds[0]))[0]!;
+    const settling = settleBatch(db(), await loadRun(db(), PERIOD), batch);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    commit();
+    await other;
+    await settling;
     await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
     expect(await ledgerFingerprint(db())).toEqual(clean);
   });
