@@ -24,6 +24,8 @@ export type SettlementRun = {
   /** settlement_recipients rows when the run opened (null if unknown): how batches find them. */
   recipients: number | null; created: boolean;
 };
+/** What a run row is read as (RunRow); period is char(7), trimmed by toRun. */
+const RUN_COLUMNS = 'period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients';
 type RunRow = {
   period: string; status: string; stage: string; fee_bps: number; policy: string; batch_size: number; batches: number; supporters: number; flattrs: number;
   recipients: number | null;
@@ -51,14 +53,12 @@ export async function openRun(
     const inserted = await tx.$queryRawUnsafe<RunRow[]>(
       `INSERT INTO settlement_runs (period, status, stage, fee_bps, policy, cutoff, batch_size)
        VALUES ($1, 'running', 'open', $2, $3, $4, $5) ON CONFLICT (period) DO NOTHING
-       RETURNING period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients`,
+       RETURNING ${RUN_COLUMNS}`,
       period, settings.feeBps, settings.policy, now, settings.batchSize,
     );
     locked(inserted.length > 0);
     if (!inserted[0]) {
-      const [existing] = await tx.$queryRawUnsafe<RunRow[]>(
-        `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients FROM settlement_runs WHERE period = $1`, period);
-      return toRun(existing!, false);
+      return toRun((await selectRun(tx, period))!, false);
     }
     // Supporters with active flattrs, plus (charity policy) active supporters
     // without any, whose available budget goes to charity (rule 5).
@@ -77,11 +77,11 @@ export async function openRun(
     if (!options.concurrent) await prepareRecipients(tx, period);
     const [row] = await tx.$queryRawUnsafe<RunRow[]>(
       `UPDATE settlement_runs r SET stage = 'snapshot',
-              batches = coalesce(x.batches, 0), supporters = coalesce(x.supporters, 0), flattrs = coalesce(x.flattrs, 0)
-         FROM (SELECT max(batch) + 1 AS batches, count(*)::int AS supporters, sum(flattrs)::int AS flattrs
+              batches = coalesce(x.n_batches, 0), supporters = coalesce(x.n_supporters, 0), flattrs = coalesce(x.n_flattrs, 0)
+         FROM (SELECT max(batch) + 1 AS n_batches, count(*)::int AS n_supporters, sum(flattrs)::int AS n_flattrs
                  FROM settlement_supporters WHERE period = $1) x
         WHERE r.period = $1
-        RETURNING trim(r.period) AS period, r.status, r.stage, r.fee_bps, r.policy, r.batch_size, r.batches, r.supporters, r.flattrs, r.recipients`,
+        RETURNING ${RUN_COLUMNS}`,
       period,
     );
     return toRun(row!, true);
@@ -139,10 +139,14 @@ async function prepareRecipients(tx: Tx, period: string): Promise<void> {
 
 /** The run of a period as opened (no lock, no writes): what a batch job settles with. */
 export async function loadRun(db: Db, period: string): Promise<SettlementRun> {
-  const [row] = await db.$queryRawUnsafe<RunRow[]>(
-    `SELECT trim(period) AS period, status, stage, fee_bps, policy, batch_size, batches, supporters, flattrs, recipients FROM settlement_runs WHERE period = $1`, period);
+  const row = await selectRun(db, period);
   if (!row) throw new SettlementNotOpenError(period);
   return toRun(row, false);
+}
+
+async function selectRun(db: Tx | Db, period: string): Promise<RunRow | undefined> {
+  const [row] = await db.$queryRawUnsafe<RunRow[]>(`SELECT ${RUN_COLUMNS} FROM settlement_runs WHERE period = $1`, period);
+  return row;
 }
 
 function toRun(r: RunRow, created: boolean): SettlementRun {
