@@ -9,6 +9,7 @@ import { loadRun, openRun } from '../../src/settlement/open-run.js';
 import { runSettlement, type SettleStage } from '../../src/settlement/run-settlement.js';
 import { settleBatch } from '../../src/settlement/settle-batch.js';
 import { recipientsJoinFor } from '../../src/settlement/settle-batch-sql.js';
+import { holdTransaction } from '../support/held-transaction.js';
 import { likeEvent } from '../support/world.js';
 import { ledgerFingerprint, NOW, PERIOD, settings, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
@@ -131,24 +132,15 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
     await db().$executeRawUnsafe(`DELETE FROM settlement_recipients WHERE creator_id = $1`, creator);
     await db().$executeRawUnsafe(`DELETE FROM accounts WHERE kind = 'creator' AND user_id = $1`, creator);
     // …and another transaction (a claim, say) is creating them while the batch wants them.
-    let commit!: () => void;
-    const committing = new Promise<void>((resolve) => { commit = resolve; });
-    let created!: () => void;
-    const accountsMade = new Promise<void>((resolve) => { created = resolve; });
-    const other = db().$transaction(async (tx) => {
-      await ensureAccounts(tx, ['EUR', 'USD', 'JPY'].map((currency) => ({ kind: 'creator' as const, userId: creator, currency })));
-      created();
-      await committing;
-    });
-    await accountsMade;
+    const other = await holdTransaction(db(), (tx) =>
+      ensureAccounts(tx, ['EUR', 'USD', 'JPY'].map((currency) => ({ kind: 'creator' as const, userId: creator, currency }))));
     const { batch } = (await db().$queryRawUnsafe<{ batch: number }[]>(
       `SELECT min(s.batch)::int AS batch FROM settlement_supporters s
          JOIN flattrs f ON f.supporter_id = s.supporter_id AND f.period = s.period AND f.status = 'active'
         WHERE f.recipient_identity_id = $1`, world().recipientIds[0]))[0]!;
     const settling = settleBatch(db(), await loadRun(db(), PERIOD), batch);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    commit();
-    await other;
+    await other.commit();
     await settling;
     await runSettlement(db(), PERIOD, settings({ policy: 'charity' }), {}, NOW);
     expect(await ledgerFingerprint(db())).toEqual(clean);
