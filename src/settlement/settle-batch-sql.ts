@@ -117,8 +117,12 @@ legs AS MATERIALIZED (
   SELECT transfer_id, account_id, currency, amount, payer_user_id FROM credits
 ),
 written AS (
+  -- In account order: each entry goes into the account_id index, and in
+  -- order the inserts walk its leaf pages one after the other instead of
+  -- jumping between them (about 6% of a 1M-flattr run, whose largest single
+  -- cost is these inserts).
   INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
-  SELECT transfer_id, account_id, currency, amount, payer_user_id FROM legs WHERE account_id IS NOT NULL
+  SELECT transfer_id, account_id, currency, amount, payer_user_id FROM legs WHERE account_id IS NOT NULL ORDER BY account_id
 )
 SELECT (SELECT count(*)::int FROM legs WHERE account_id IS NOT NULL) AS entries,
        coalesce(
