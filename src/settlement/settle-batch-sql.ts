@@ -117,7 +117,7 @@ legs AS MATERIALIZED (
   SELECT transfer_id, account_id, currency, amount, payer_user_id FROM credits
 ),
 written AS (
-  -- In account order: each entry goes into the key (account_id, id), and in
+  -- In account order: each entry goes into the account_id index, and in
   -- order the inserts walk its leaf pages one after the other instead of
   -- jumping between them (about 6% of a 1M-flattr run, whose largest single
   -- cost is these inserts).
