@@ -6,7 +6,11 @@ import { pendingBatches, settleBatch } from './settle-batch.js';
 
 const MAX_PASSES = 3;
 
-/** Points between stages where a run can be interrupted (crash injection) or observed. */
+/**
+ * Points between stages where a run can be interrupted (crash injection) or
+ * observed. `batches-done` comes after each pass over the batches: once,
+ * unless a lost commit left something pending for another pass.
+ */
 export type SettleStage = 'opened' | 'batch-written' | 'batch-committed' | 'batches-done' | 'finished';
 export type SettleHooks = {
   /** Called at each stage; a throw there is a crash at that point (tests inject them). */

@@ -49,7 +49,7 @@ async function attempt(
   return db.$transaction(async (tx) => {
     // The commit does not wait for its WAL to reach disk: a batch is settled
     // again if a database crash loses it (its supporters are pending again,
-    // and runs re-read what is pending before they finish), and finishRun
+    // and a run settles whatever is pending before it finishes), and finishRun
     // commits synchronously, which makes every batch before it durable before
     // the run is reported settled. The flush wait idled a core per batch:
     // about 8% of a 1M-flattr run.
