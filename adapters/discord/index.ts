@@ -35,7 +35,7 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
     const index = new ReactionIndex();
     const reactions = createReactionListener({ ctx: { ...ctx, logger }, selfId: () => client.user?.id, lookupAuthor: createAuthorLookup(client.rest, index), index });
     onRawDispatch(client, (packet, shard) => {
-      if (!stopMalformed(packet, (details) => ctx.ignore('discord', 'malformed-dispatch', details))) reactions.onDispatch(packet, shard);
+      if (!stopMalformed(packet, (details) => ctx.ignore('discord', 'malformed_dispatch', details))) reactions.onDispatch(packet, shard);
     });
     const onInteraction = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger }, ignore: ctx.ignore, deferAfterMs: options.deferAfterMs });
     client.on(Events.InteractionCreate, (interaction) => {

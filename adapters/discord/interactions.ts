@@ -17,7 +17,7 @@ const MAX_CONTENT = 2_000;
 export function createInteractionHandler(deps: { chat: ChatDeps; ignore: AdapterContext['ignore']; deferAfterMs?: number }) {
   return async (interaction: Interaction): Promise<void> => {
     if (!interaction.isChatInputCommand() || interaction.commandName !== 'flattr') {
-      return deps.ignore('discord', 'unknown-interaction', { type: interaction.type, id: interaction.id });
+      return deps.ignore('discord', 'unknown_interaction', { type: interaction.type, id: interaction.id });
     }
     const sub = interaction.options.data[0];
     // An unknown subcommand (a stale registration) still gets the chat's "unknown word" help.

@@ -40,9 +40,9 @@ export function createReactionListener(deps: ReactionListenerDeps) {
   const emit = async (changes: Pick<ReactionChange, 'action' | 'userId' | 'reaction'>[], target: ReactionTarget, stamp: GatewayStamp, authorId?: string) => {
     const author = authorId ? { ok: true as const, author: { id: authorId } } : await deps.lookupAuthor(target);
     if (!author.ok) return ctx.ignore('discord', author.reason, { item: itemOf(target), ...author.details });
-    if (author.author.bot) return ctx.ignore('discord', 'author-is-bot', { item: itemOf(target) });
+    if (author.author.bot) return ctx.ignore('discord', 'bot_author', { item: itemOf(target) });
     for (const change of changes) {
-      if (change.userId === author.author.id) ctx.ignore('discord', 'self-reaction', { item: itemOf(target) });
+      if (change.userId === author.author.id) ctx.ignore('discord', 'self_like', { item: itemOf(target) });
       else await ctx.emitLike(toLikeEvent({ ...change, ...target }, author.author.id, stamp));
     }
   };
@@ -56,18 +56,18 @@ export function createReactionListener(deps: ReactionListenerDeps) {
       }
       if (!isReactionDispatch(packet.t)) {
         // A type Discord added after this release: acknowledged (the gateway needs nothing) and counted.
-        if (!DOCUMENTED_DISPATCHES.has(String(packet.t))) ctx.ignore('discord', 'unknown-dispatch', { type: packet.t });
+        if (!DOCUMENTED_DISPATCHES.has(String(packet.t))) ctx.ignore('discord', 'unknown_dispatch', { type: packet.t });
         return;
       }
       const sessionId = sessions.get(shardId);
       if (sessionId === undefined || typeof packet.s !== 'number') {
-        ctx.ignore('discord', 'malformed-dispatch', { type: packet.t, problems: 'no gateway session or sequence' });
+        ctx.ignore('discord', 'malformed_dispatch', { type: packet.t, problems: 'no gateway session or sequence' });
         return hideFromDiscordJs(packet);
       }
       const stamp: GatewayStamp = { sessionId, sequence: packet.s, receivedAt: receivedAt() };
       const parsed = parseReactionDispatch(packet.t, packet.d, deps.selfId());
       if (parsed.kind === 'ignored') {
-        if (parsed.reason === 'malformed-dispatch') hideFromDiscordJs(packet);
+        if (parsed.reason === 'malformed_dispatch') hideFromDiscordJs(packet);
         return ctx.ignore('discord', parsed.reason, { sequence: packet.s, ...parsed.details });
       }
       const item = itemOf(parsed);
@@ -87,7 +87,7 @@ export function createReactionListener(deps: ReactionListenerDeps) {
 
   async function clear(parsed: ReactionClear, stamp: GatewayStamp): Promise<void> {
     const removed = deps.index.clear(itemOf(parsed), parsed.reaction);
-    if (removed.length === 0) return ctx.ignore('discord', 'no-known-reactions', { item: itemOf(parsed), reaction: parsed.reaction });
+    if (removed.length === 0) return ctx.ignore('discord', 'no_known_reactions', { item: itemOf(parsed), reaction: parsed.reaction });
     await emit(removed.map((r) => ({ action: 'unlike' as const, ...r })), parsed, stamp);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { AdapterIgnoreReason } from '../../src/adapters/port.js';
 import { describeZodError, type LikeEvent } from '../../src/domain/like-event.js';
 import {
   reactionChangeSchema, reactionRemoveAllSchema, reactionRemoveEmojiSchema, type PartialEmoji,
@@ -19,7 +20,7 @@ export type ReactionChange = ReactionTarget & {
 };
 /** Reactions removed by a moderator: every one (`reaction` absent) or every user's of one emoji. */
 export type ReactionClear = ReactionTarget & { kind: 'clear'; reaction?: string };
-export type Ignored = { kind: 'ignored'; reason: string; details?: Record<string, unknown> };
+export type Ignored = { kind: 'ignored'; reason: AdapterIgnoreReason; details?: Record<string, unknown> };
 export type ParsedReaction = ReactionChange | ReactionClear | Ignored;
 
 export const REACTION_DISPATCHES = [
@@ -40,12 +41,12 @@ export function parseReactionDispatch(type: ReactionDispatch, data: unknown, sel
     const parsed = reactionChangeSchema.safeParse(data);
     if (!parsed.success) return malformed(type, parsed.error);
     const d = parsed.data;
-    if (d.guild_id === undefined) return { kind: 'ignored', reason: 'direct-message', details: { type, channel: d.channel_id } };
-    if (d.user_id === selfId) return { kind: 'ignored', reason: 'own-reaction', details: { type } };
+    if (d.guild_id === undefined) return { kind: 'ignored', reason: 'direct_message', details: { type, channel: d.channel_id } };
+    if (d.user_id === selfId) return { kind: 'ignored', reason: 'own_reaction', details: { type } };
     // Only ADD says who reacted; a bot's REMOVE reaches the ingest, which finds no supporter.
-    if (d.member?.user.bot) return { kind: 'ignored', reason: 'bot-reaction', details: { type, user: d.user_id } };
+    if (d.member?.user.bot) return { kind: 'ignored', reason: 'bot_user', details: { type, user: d.user_id } };
     const reaction = reactionName(d.emoji);
-    if (reaction === undefined) return { kind: 'ignored', reason: 'emoji-without-name', details: { type, emoji: d.emoji.id } };
+    if (reaction === undefined) return { kind: 'ignored', reason: 'emoji_without_name', details: { type, emoji: d.emoji.id } };
     return {
       kind: 'change', action: type === 'MESSAGE_REACTION_ADD' ? 'like' : 'unlike', userId: d.user_id, reaction,
       guildId: d.guild_id, channelId: d.channel_id, messageId: d.message_id,
@@ -60,12 +61,12 @@ export function parseReactionDispatch(type: ReactionDispatch, data: unknown, sel
   const parsed = reactionRemoveEmojiSchema.safeParse(data);
   if (!parsed.success) return malformed(type, parsed.error);
   const reaction = reactionName(parsed.data.emoji);
-  if (reaction === undefined) return { kind: 'ignored', reason: 'emoji-without-name', details: { type } };
+  if (reaction === undefined) return { kind: 'ignored', reason: 'emoji_without_name', details: { type } };
   return clearOf(type, parsed.data, reaction);
 }
 
 function clearOf(type: ReactionDispatch, d: { guild_id?: string; channel_id: string; message_id: string }, reaction?: string): ParsedReaction {
-  if (d.guild_id === undefined) return { kind: 'ignored', reason: 'direct-message', details: { type, channel: d.channel_id } };
+  if (d.guild_id === undefined) return { kind: 'ignored', reason: 'direct_message', details: { type, channel: d.channel_id } };
   return { kind: 'clear', guildId: d.guild_id, channelId: d.channel_id, messageId: d.message_id, ...(reaction ? { reaction } : {}) };
 }
 
@@ -105,5 +106,5 @@ export function toLikeEvent(
 }
 
 function malformed(type: ReactionDispatch, error: z.ZodError): Ignored {
-  return { kind: 'ignored', reason: 'malformed-dispatch', details: { type, problems: describeZodError(error) } };
+  return { kind: 'ignored', reason: 'malformed_dispatch', details: { type, problems: describeZodError(error) } };
 }

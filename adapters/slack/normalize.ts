@@ -1,10 +1,11 @@
+import type { AdapterIgnoreReason } from '../../src/adapters/port.js';
 import { describeZodError, type LikeEvent } from '../../src/domain/like-event.js';
 import { reactionEventSchema, type EventCallback } from './schema.js';
 
 /** What the transport knows about the people involved (from users.info), since the event itself does not say. */
 export type ReactorFacts = { isBot: boolean; authorIsBot?: boolean };
 
-export type SlackIgnoreReason = 'unhandled_event' | 'malformed_event' | 'file_item' | 'no_author' | 'bot_user' | 'bot_author';
+export type SlackIgnoreReason = Extract<AdapterIgnoreReason, 'unhandled_event' | 'malformed_event' | 'file_item' | 'no_author' | 'bot_user' | 'bot_author'>;
 export type Normalized =
   | { kind: 'like'; event: LikeEvent }
   | { kind: 'ignored'; reason: SlackIgnoreReason; details: Record<string, unknown> };

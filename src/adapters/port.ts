@@ -6,6 +6,23 @@ import type { Metrics } from '../support/metrics.js';
 import type { TokenCipher } from '../support/token-cipher.js';
 
 /**
+ * Why an adapter drops a platform payload before it becomes a LikeEvent: the
+ * `reason` label of flattr_adapter_ignored_total. snake_case like the ingest's
+ * reasons (src/domain/judge-like.ts), and one name per meaning whatever the
+ * platform: a self-like is `self_like` on every platform and in the ingest.
+ */
+export const ADAPTER_IGNORE_REASONS = [
+  // Both platforms
+  'self_like', 'bot_user', 'bot_author',
+  // Slack
+  'not_installed', 'unknown_payload', 'unhandled_interaction', 'malformed_command', 'unhandled_event', 'malformed_event', 'file_item', 'no_author',
+  // Discord
+  'malformed_dispatch', 'unknown_dispatch', 'direct_message', 'own_reaction', 'emoji_without_name', 'no_known_reactions',
+  'malformed_message', 'message_unavailable', 'author_lookup_failed', 'unknown_interaction',
+] as const;
+export type AdapterIgnoreReason = (typeof ADAPTER_IGNORE_REASONS)[number];
+
+/**
  * What the hub gives a platform adapter. Adapters do transport and
  * translation only: a normalized LikeEvent goes to `emitLike` (the `likes`
  * queue), anything dropped goes to `ignore` with a reason, and chat commands
@@ -13,7 +30,7 @@ import type { TokenCipher } from '../support/token-cipher.js';
  */
 export type AdapterContext = {
   emitLike(event: LikeEvent): Promise<void>;
-  ignore(platform: Platform, reason: string, details?: Record<string, unknown>): void;
+  ignore(platform: Platform, reason: AdapterIgnoreReason, details?: Record<string, unknown>): void;
   db: Db;
   cipher: TokenCipher;
   logger: Logger;

@@ -80,7 +80,7 @@ describe('discord adapter against the fake gateway and REST API', () => {
     h.fake.react('add', { messageId: nextMessage(), userId: LIKER, emoji: '⭐' });
     h.fake.react('add', { messageId: botMessage, userId: LIKER, emoji: '⭐' });
     await settle(0, 5);
-    expect(h.recorded.ignored.map((i) => i.reason)).toEqual(['bot-reaction', 'direct-message', 'self-reaction', 'message-unavailable', 'author-is-bot']);
+    expect(h.recorded.ignored.map((i) => i.reason)).toEqual(['bot_user', 'direct_message', 'self_like', 'message_unavailable', 'bot_author']);
     expect(h.recorded.events).toEqual([]);
   });
 
@@ -97,7 +97,7 @@ describe('discord adapter against the fake gateway and REST API', () => {
     delete interaction.entitlements;
     h.fake.gateway.dispatch('INTERACTION_CREATE', interaction);
     await settle(0, 6);
-    expect(h.recorded.ignored.map((i) => i.reason)).toEqual(Array(6).fill('malformed-dispatch'));
+    expect(h.recorded.ignored.map((i) => i.reason)).toEqual(Array(6).fill('malformed_dispatch'));
     expect(h.recorded.ignored[5]!.details).toMatchObject({ type: 'INTERACTION_CREATE', problems: expect.stringContaining('entitlements') });
     expect(h.recorded.ignored[0]!.details).toMatchObject({ type: 'MESSAGE_REACTION_ADD', problems: expect.stringContaining('user_id') });
     h.fake.react('add', { messageId: nextMessage(), userId: LIKER, emoji: '⭐', authorId: AUTHOR });
@@ -120,7 +120,7 @@ describe('discord adapter against the fake gateway and REST API', () => {
     expect(h.recorded.events.slice(5).map((e) => [e.action, e.liker, e.reaction])).toEqual([['unlike', LIKER, '⭐']]);
     h.fake.gateway.dispatch('MESSAGE_REACTION_REMOVE_ALL', target);
     await settle(6, 1);
-    expect(h.recorded.ignored.map((i) => i.reason)).toEqual(['no-known-reactions']);
+    expect(h.recorded.ignored.map((i) => i.reason)).toEqual(['no_known_reactions']);
     expect(new Set(h.recorded.events.map((e) => e.eventId)).size).toBe(6);
   });
 

@@ -104,7 +104,7 @@ describe('discord end to end: /flattr commands and reactions become flattrs in t
       return { ingest: likes.map((v) => [v.labels.reason, v.value]).sort(), adapter: adapter.map((v) => [v.labels.reason, v.value]) };
     };
     await expect.poll(counted, { timeout: 10_000 }).toEqual({
-      ingest: [['not_supporter', 1], ['not_trigger', 1]], adapter: [['self-reaction', 1]],
+      ingest: [['not_supporter', 1], ['not_trigger', 1]], adapter: [['self_like', 1]],
     });
 
     clock = new Date('2026-11-10T09:05:00.000Z');

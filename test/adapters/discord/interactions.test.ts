@@ -52,7 +52,7 @@ describe('discord /flattr interactions', () => {
       }),
       data: { id: '771825006014880000', name: 'other', type: 1 },
     });
-    await expect.poll(() => h.recorded.ignored.map((i) => i.reason)).toContain('unknown-interaction');
+    await expect.poll(() => h.recorded.ignored.map((i) => i.reason)).toContain('unknown_interaction');
     expect(h.fake.state.replies.has('other-token')).toBe(false);
   });
 });

@@ -27,9 +27,9 @@ describe('discord normalize: every fixture to an exact meaning or an ignore reas
   });
 
   it.each([
-    ['message-reaction-add-bot', 'bot-reaction'],
-    ['message-reaction-add-dm', 'direct-message'],
-    ['message-reaction-add-missing-user', 'malformed-dispatch'],
+    ['message-reaction-add-bot', 'bot_user'],
+    ['message-reaction-add-dm', 'direct_message'],
+    ['message-reaction-add-missing-user', 'malformed_dispatch'],
   ] as const)('%s is ignored: %s', (name, reason) => {
     expect(parse(name)).toMatchObject({ kind: 'ignored', reason });
   });
@@ -42,13 +42,13 @@ describe('discord normalize: every fixture to an exact meaning or an ignore reas
     const own = discordFixture('message-reaction-add-unicode');
     own.d.user_id = SELF;
     own.d.member.user.id = SELF;
-    expect(parseReactionDispatch(own.t, own.d, SELF)).toMatchObject({ kind: 'ignored', reason: 'own-reaction' });
+    expect(parseReactionDispatch(own.t, own.d, SELF)).toMatchObject({ kind: 'ignored', reason: 'own_reaction' });
     const nameless = discordFixture('message-reaction-remove-emoji');
     nameless.d.emoji.name = null;
-    expect(parseReactionDispatch(nameless.t, nameless.d, SELF)).toMatchObject({ kind: 'ignored', reason: 'emoji-without-name' });
+    expect(parseReactionDispatch(nameless.t, nameless.d, SELF)).toMatchObject({ kind: 'ignored', reason: 'emoji_without_name' });
     for (const type of ['MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE_ALL', 'MESSAGE_REACTION_REMOVE_EMOJI'] as const) {
-      expect(parseReactionDispatch(type, null, SELF)).toMatchObject({ kind: 'ignored', reason: 'malformed-dispatch' });
-      expect(parseReactionDispatch(type, { channel_id: 'not-a-snowflake' }, SELF)).toMatchObject({ kind: 'ignored', reason: 'malformed-dispatch' });
+      expect(parseReactionDispatch(type, null, SELF)).toMatchObject({ kind: 'ignored', reason: 'malformed_dispatch' });
+      expect(parseReactionDispatch(type, { channel_id: 'not-a-snowflake' }, SELF)).toMatchObject({ kind: 'ignored', reason: 'malformed_dispatch' });
     }
   });
 });
