@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -12,5 +12,7 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
     adapterIgnored: new Counter({ name: 'flattr_adapter_ignored_total', help: 'Platform payloads an adapter acknowledged and dropped, by reason', labelNames: ['platform', 'reason'] as const, registers: [registry] }),
     ingestBatch: new Histogram({ name: 'flattr_ingest_batch_seconds', help: 'Time to commit one ingest batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     ingestBatchSize: new Histogram({ name: 'flattr_ingest_batch_size', help: 'Events per ingest batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500], registers: [registry] }),
+    // One series per check of money rule 10 (flattr ledger verify), set by every self-check: alert on `flattr_ledger_ok == 0`.
+    ledgerOk: new Gauge({ name: 'flattr_ledger_ok', help: 'Ledger self-check by check (money rule 10): 1 holds, 0 broken at the last check', labelNames: ['check'] as const, registers: [registry] }),
   };
 }
