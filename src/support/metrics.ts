@@ -12,6 +12,9 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
     adapterIgnored: new Counter({ name: 'flattr_adapter_ignored_total', help: 'Platform payloads an adapter acknowledged and dropped, by reason', labelNames: ['platform', 'reason'] as const, registers: [registry] }),
     ingestBatch: new Histogram({ name: 'flattr_ingest_batch_seconds', help: 'Time to commit one ingest batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     ingestBatchSize: new Histogram({ name: 'flattr_ingest_batch_size', help: 'Events per ingest batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500], registers: [registry] }),
+    // A like an adapter could not hand to the likes queue (Redis down) waits in a bounded buffer; these say how many wait and how many were given up.
+    likesBuffered: new Gauge({ name: 'flattr_likes_buffered', help: 'Likes waiting in an adapter for the likes queue to take them (Redis unreachable)', labelNames: ['platform'] as const, registers: [registry] }),
+    likesDropped: new Counter({ name: 'flattr_likes_dropped_total', help: 'Likes an adapter received but could never enqueue, by reason (overflow, expired, shutdown)', labelNames: ['platform', 'reason'] as const, registers: [registry] }),
     // One series per check of money rule 10 (flattr ledger verify), set by every self-check: alert on `flattr_ledger_ok == 0`.
     ledgerOk: new Gauge({ name: 'flattr_ledger_ok', help: 'Ledger self-check by check (money rule 10): 1 holds, 0 broken at the last check', labelNames: ['check'] as const, registers: [registry] }),
   };
