@@ -14,6 +14,12 @@ export type SettlementReport = {
  * The settlement of a period as recorded (supporter_settlements, with each
  * supporter's split), in three set-based queries. A period without a run is
  * reported as "open" with nothing in it.
+ *
+ * Recipients count only the flattrs of supporters charged in the period
+ * (money rule 11): an uncharged supporter's row still lists its flattrs, with
+ * shares of 0, and counting them would report creators "flattred by 3
+ * supporters" who received nothing. A charged supporter's flattr counts even
+ * when its share rounded to 0.
  */
 export async function buildReport(db: Db, rawPeriod: string): Promise<SettlementReport> {
   const period = parsePeriod(rawPeriod);
@@ -32,7 +38,7 @@ export async function buildReport(db: Db, rawPeriod: string): Promise<Settlement
       CROSS JOIN LATERAL unnest(s.flattr_ids, s.shares, s.escrowed) AS u(flattr_id, amount, escrowed)
        JOIN flattrs f ON f.id = u.flattr_id
        JOIN identities i ON i.id = f.recipient_identity_id
-      WHERE s.period = $1
+      WHERE s.period = $1 AND s.charged > 0
       GROUP BY i.platform, i.external_id, s.currency
       ORDER BY i.platform, i.external_id, s.currency`,
     period,

@@ -16,5 +16,10 @@ export async function reportCommand(runtime: Runtime, o: { period: string; json?
     const m = (minor: bigint) => toDecimalString({ minor, currency: t.currency });
     out(`  ${t.currency}: charged ${m(t.charged)}, fees ${m(t.fees)}, credited ${m(t.credited)}, escrowed ${m(t.escrowed)}`);
   }
+  for (const r of report.recipients) {
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    out(`  ${r.platform}:${r.externalId}: ${toDecimalString({ minor: r.amount, currency: r.currency })} ${r.currency} ` +
+      `from ${plural(r.supporters, 'supporter')} (${plural(r.flattrs, 'flattr')}), ${r.claimed ? 'credited' : 'in escrow'}`);
+  }
   return 0;
 }
