@@ -2,15 +2,14 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { Db } from '../../src/db/database.js';
 import type { TokenCipher } from '../../src/support/token-cipher.js';
 import type { BotIds } from './authorize.js';
+import { SlackNotInstalledError } from './slack-not-installed-error.js';
 
 /**
  * OAuth v2 installs (https://docs.slack.dev/authentication/installing-with-oauth),
  * one row per workspace in `communities`, the bot token encrypted at rest.
  * Enterprise-wide installs are not supported: the hub keys everything by team.
  */
-export function createInstallationStore(deps: {
-  db: Db; cipher: TokenCipher; botIds(token: string): Promise<BotIds>; onMissing(team: string | undefined): void;
-}): InstallationStore {
+export function createInstallationStore(deps: { db: Db; cipher: TokenCipher; botIds(token: string): Promise<BotIds> }): InstallationStore {
   const { db, cipher } = deps;
   return {
     async storeInstallation(installation: Installation) {
@@ -23,12 +22,11 @@ export function createInstallationStore(deps: {
         team, installation.team?.name ?? null, cipher.encrypt(token),
       );
     },
+    // Only a missing row or token is SlackNotInstalledError; a database error or a token that does not
+    // decrypt (TOKEN_ENCRYPTION_KEY changed) throws as it is, so the event answers 5xx and Slack redelivers it.
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const token = query.teamId ? await loadBotToken(db, cipher, query.teamId) : undefined;
-      if (!token) {
-        deps.onMissing(query.teamId);
-        throw new SlackInstallError(`no installation for team ${query.teamId ?? '(none)'}: install the app with /slack/install`);
-      }
+      if (!token) throw new SlackNotInstalledError(query.teamId, `no installation for team ${query.teamId ?? '(none)'}: install the app with /slack/install`);
       const ids = await deps.botIds(token);
       return {
         team: { id: query.teamId! }, enterprise: undefined, user: { id: '', token: undefined, scopes: undefined },
@@ -55,8 +53,9 @@ export async function loadBotToken(db: Db, cipher: TokenCipher, team: string): P
   return sealed ? cipher.decrypt(sealed) : undefined;
 }
 
+/** An OAuth install the hub cannot keep (an org-wide install, no bot token). */
 export class SlackInstallError extends Error {
-  readonly code = 'SLACK_NOT_INSTALLED';
+  readonly code = 'SLACK_INSTALL_REFUSED';
   constructor(message: string) {
     super(message);
     this.name = 'SlackInstallError';

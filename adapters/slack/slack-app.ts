@@ -19,7 +19,7 @@ export function createSlackApp(ctx: AdapterContext, options: SlackAppOptions): {
   const botIds = createBotIds(clientOptions);
   const receiver = createSlackReceiver(ctx, {
     signingSecret: options.signingSecret, logger, oauth: options.oauth, clientOptions: options.clientOptions, botIds,
-    onMissing: (team) => ctx.ignore('slack', 'not_installed', { team }),
+    onNotInstalled: (team) => ctx.ignore('slack', 'not_installed', { team }),
   });
   const app = new App({
     receiver, logger, clientOptions, ignoreSelf: false, convoStore: false,

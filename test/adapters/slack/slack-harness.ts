@@ -12,16 +12,19 @@ export type SlackDelivery = Delivery & { envelope: Record<string, unknown> };
  * The clock is injected and moves one second per delivery, so every event
  * happens after the previous one and requests are always inside the window.
  */
-export async function startSlackHub(options: { team?: string; oauth?: boolean; database?: 'postgres' | 'pglite' } = {}) {
+export async function startSlackHub(options: { team?: string; oauth?: boolean; database?: 'postgres' | 'pglite'; env?: Record<string, string> } = {}) {
   const team = options.team ?? `T${randomBytes(4).toString('hex').toUpperCase()}`;
   const secret = randomBytes(16).toString('hex');
   const fake = await startFakeSlackApi();
   const ws = fake.addWorkspace(team);
   let t = Date.now();
   const now = () => new Date(t);
-  const env: Record<string, string> = options.oauth
-    ? { SLACK_SIGNING_SECRET: secret, SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'), SLACK_API_URL: fake.url }
-    : { SLACK_SIGNING_SECRET: secret, SLACK_BOT_TOKEN: ws.botToken, SLACK_API_URL: fake.url };
+  const env: Record<string, string> = {
+    ...(options.oauth
+      ? { SLACK_SIGNING_SECRET: secret, SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'), SLACK_API_URL: fake.url }
+      : { SLACK_SIGNING_SECRET: secret, SLACK_BOT_TOKEN: ws.botToken, SLACK_API_URL: fake.url }),
+    ...options.env,
+  };
   const test = await startTestHub(env, { now, database: options.database }).catch(async (error: unknown) => {
     await fake.close();
     throw error;

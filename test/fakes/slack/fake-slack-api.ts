@@ -18,6 +18,8 @@ export async function startFakeSlackApi() {
   const oauthCodes = new Map<string, { team: string; name: string }>();
   const calls: FakeSlackCall[] = [];
   const rateLimits = new Map<string, number>();
+  /** Methods whose next call fails: an HTTP status, or 'stall' (never answered until the fake closes). */
+  const faults = new Map<string, number | 'stall'>();
 
   const addWorkspace = (team: string, botToken = `xoxb-${team}-fake`) => {
     const ws = { team, botToken, botUserId: `U0BOT${team}`, botId: `B0BOT${team}` };
@@ -66,6 +68,13 @@ export async function startFakeSlackApi() {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (params.token as string | undefined);
     calls.push({ method, token, params });
     const ws = token ? workspaces.get(token) : undefined;
+    const fault = faults.get(method);
+    if (fault !== undefined) {
+      faults.delete(method);
+      if (fault === 'stall') return;
+      res.writeHead(fault, { 'content-type': 'application/json' });
+      return void res.end('{"ok":false,"error":"internal_error"}');
+    }
     const retryAfter = rateLimits.get(method);
     if (retryAfter !== undefined) {
       rateLimits.delete(method);
@@ -93,6 +102,8 @@ export async function startFakeSlackApi() {
     grantOAuthCode: (code: string, team: string, name = `Workspace ${team}`) => oauthCodes.set(code, { team, name }),
     /** The next call of `method` answers 429 with Retry-After, as Slack's rate limiter does. */
     rateLimitNext: (method: string, retryAfterSeconds: number) => rateLimits.set(method, retryAfterSeconds),
+    /** The next call of `method` answers this HTTP status (a Slack outage), or is never answered ('stall'). */
+    failNext: (method: string, fault: number | 'stall') => faults.set(method, fault),
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
