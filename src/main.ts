@@ -14,6 +14,7 @@ import { createSettleWorker } from '../workers/settle.worker.js';
 import { createEscrowWorker, scheduleEscrowRelease } from '../workers/escrow.worker.js';
 import { schedulePeriodClose } from './settlement/schedule-settlement.js';
 import { settlementSettings } from './settlement/settings-from-config.js';
+import { redactUrl } from './support/redact.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 /** `adapters`: the started platform adapters of an api process (tests drive their start/stop). */
@@ -31,7 +32,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
     const secrets = loadSecrets(config.secrets, config.dataDir, logger);
     const { prisma, kind } = await runtime.db();
     const redis = await runtime.redis();
-    logger.info({ database: kind, redis: await runtime.redisUrl(), role: options.role }, 'flattr-hub starting');
+    logger.info({ database: kind, redis: redactUrl(await runtime.redisUrl()), role: options.role }, 'flattr-hub starting');
     for (const adapter of describeAdapters(config)) {
       logger.info({ adapter: adapter.name, on: adapter.on, why: adapter.why }, `${adapter.name}: ${adapter.on ? 'on' : 'off'} (${adapter.why})`);
     }

@@ -16,6 +16,7 @@ import { ledgerVerifyCommand } from './commands/ledger-verify.js';
 import { escrowReleaseCommand } from './commands/escrow-release.js';
 import { PeriodNotEndedError, SettlementInProgressError } from '../settlement/errors.js';
 import { out } from './output.js';
+import { redactText } from '../support/redact.js';
 
 /** Errors the operator can fix: one line, no stack. */
 const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError];
@@ -148,10 +149,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (EXPECTED_ERRORS.some((E) => error instanceof E)) {
-      process.stderr.write(`flattr: ${(error as Error).message}\n`);
+      process.stderr.write(`flattr: ${redactText((error as Error).message)}\n`);
       return 1;
     }
-    throw error;
+    // Unexpected: still no secret on the terminal (a driver may quote a URL), and the stack only when asked.
+    const text = error instanceof Error ? (process.env.LOG_LEVEL === 'debug' ? error.stack ?? error.message : error.message) : String(error);
+    process.stderr.write(`flattr: ${redactText(text)}\n`);
+    return 1;
   }
   return code;
 }

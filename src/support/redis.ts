@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+import { redactUrl } from './redact.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -40,9 +41,9 @@ export async function ensureRedis(configured: string | undefined, dataDir: strin
   const url = configured ?? defaultUrl;
   if (await pingRedis(url)) return { url, stop: async () => {} };
   const hint = 'start one with `redis-server --daemonize yes` (Debian: apt-get install redis-server) or set REDIS_URL';
-  if (configured) throw new RedisUnavailableError(`Redis is unreachable at ${url}: ${hint}`);
+  if (configured) throw new RedisUnavailableError(`Redis is unreachable at ${redactUrl(url)}: ${hint}`);
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    throw new RedisUnavailableError(`Redis is unreachable at ${url} and redis-server is not installed: ${hint}`);
+    throw new RedisUnavailableError(`Redis is unreachable at ${redactUrl(url)} and redis-server is not installed: ${hint}`);
   }
   const dir = path.resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
@@ -63,5 +64,5 @@ export async function ensureRedis(configured: string | undefined, dataDir: strin
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new RedisUnavailableError(`Redis is unreachable at ${url} and the redis-server started for it did not answer: ${hint}`);
+  throw new RedisUnavailableError(`Redis is unreachable at ${redactUrl(url)} and the redis-server started for it did not answer: ${hint}`);
 }
