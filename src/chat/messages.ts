@@ -15,6 +15,8 @@ export type Messages = {
   badAmount(raw: string): string;
   badCurrency(raw: string): string;
   missingAmount: string;
+  /** A currency change refused: the wallet still holds `balance` in `current`. */
+  currencyLocked(current: string, wanted: string, balance: string): string;
   platformOn(platform: string): string;
   platformOff(platform: string): string;
   badPlatform(raw: string): string;
@@ -54,6 +56,7 @@ const en: Messages = {
   badAmount: (r) => `"${r}" is not an amount: write digits with an optional "." and cents, e.g. \`/flattr budget 35\` or \`/flattr budget 12.50 EUR\`. Nothing changed.`,
   badCurrency: (r) => `"${r}" is not a currency code: use one like EUR, USD or CHF. Nothing changed.`,
   missingAmount: 'Say how much: `/flattr budget 35` or `/flattr budget 35 EUR`.',
+  currencyLocked: (c, w, b) => `Your wallet still holds ${b}, so your currency stays ${c}: money is never converted. Month-end splits spend it (or an operator can return it); once it is empty, \`/flattr budget 10 ${w}\` switches. Or keep ${c}: \`/flattr budget 10\`. Nothing changed.`,
   platformOn: (p) => `Your reactions on ${p} now become flattrs.`,
   platformOff: (p) => `Your reactions on ${p} no longer become flattrs.`,
   badPlatform: (r) => `"${r}" is not a platform: use slack, discord or twitter. Nothing changed.`,
@@ -97,6 +100,7 @@ const fr: Messages = {
   badAmount: (r) => `« ${r} » n'est pas un montant : écrivez des chiffres, avec un point pour les centimes, par ex. \`/flattr budget 35\` ou \`/flattr budget 12.50 EUR\`. Rien n'a changé.`,
   badCurrency: (r) => `« ${r} » n'est pas un code de devise : utilisez par ex. EUR, USD ou CHF. Rien n'a changé.`,
   missingAmount: 'Indiquez un montant : `/flattr budget 35` ou `/flattr budget 35 EUR`.',
+  currencyLocked: (c, w, b) => `Votre portefeuille contient encore ${b}, votre devise reste donc ${c} : l'argent n'est jamais converti. Les partages de fin de mois le dépensent (ou un opérateur peut vous le rendre) ; une fois vide, \`/flattr budget 10 ${w}\` change de devise. Ou gardez ${c} : \`/flattr budget 10\`. Rien n'a changé.`,
   platformOn: (p) => `Vos réactions sur ${p} deviennent maintenant des flattrs.`,
   platformOff: (p) => `Vos réactions sur ${p} ne deviennent plus des flattrs.`,
   badPlatform: (r) => `« ${r} » n'est pas une plateforme : utilisez slack, discord ou twitter. Rien n'a changé.`,

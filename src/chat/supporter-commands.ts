@@ -1,3 +1,4 @@
+import { CurrencyLockedError } from '../domain/errors.js';
 import { formatMoney } from '../domain/money.js';
 import { ANY_REACTION } from '../domain/reactions.js';
 import { parsePlatform, setSupporter, type SupporterChange } from '../supporters/set-supporter.js';
@@ -17,7 +18,16 @@ export async function joinCommand(r: Run): Promise<string> {
 /** `budget <amount> [currency]`: the monthly amount, parsed by string arithmetic in setSupporter. */
 export async function budgetCommand(r: Run, amount: string | undefined, currency: string | undefined): Promise<string> {
   if (!amount) return r.m.missingAmount;
-  const view = await setSupporter(r.deps.db, change(r, { budget: amount, currency }));
+  let view;
+  try {
+    view = await setSupporter(r.deps.db, change(r, { budget: amount, currency }));
+  } catch (error) {
+    if (error instanceof CurrencyLockedError) {
+      const balance = formatMoney({ minor: error.balanceMinor, currency: error.current }, r.locale);
+      return r.m.currencyLocked(error.current, error.wanted, balance);
+    }
+    throw error;
+  }
   const text = r.m.budgetSet(formatMoney({ minor: view.budgetMinor, currency: view.currency }, r.locale));
   return view.platforms.includes(r.ctx.platform) ? text : `${text}\n${r.m.budgetHintOn(r.ctx.platform)}`;
 }

@@ -3,12 +3,34 @@
  * it); `field` names what was wrong so the operator can fix it.
  */
 export class InvalidInputError extends Error {
-  readonly code = 'INVALID_INPUT';
+  /** `INVALID_INPUT`, or the more precise code of a subclass below. */
+  readonly code: string = 'INVALID_INPUT';
   constructor(
     readonly field: string,
     message: string,
   ) {
     super(`${field}: ${message}`);
     this.name = 'InvalidInputError';
+  }
+}
+
+/**
+ * A currency change refused because the supporter's wallet holds money
+ * (money rule 11): settlement charges the wallet of the supporter's
+ * currency and money is never converted, so the old wallet would be
+ * stranded. An InvalidInputError, so every edge refuses it in one line.
+ */
+export class CurrencyLockedError extends InvalidInputError {
+  override readonly code = 'CURRENCY_LOCKED';
+  constructor(
+    readonly current: string,
+    readonly wanted: string,
+    /** The wallet's balance in `current`, in minor units. */
+    readonly balanceMinor: bigint,
+    balanceText: string,
+  ) {
+    super('currency', `the wallet holds ${balanceText} ${current}, so the currency cannot change to ${wanted} (money is never converted): ` +
+      `let month-end settlements spend it, or have it returned, before changing; or keep ${current}. Nothing was changed.`);
+    this.name = 'CurrencyLockedError';
   }
 }

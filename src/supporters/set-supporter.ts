@@ -3,6 +3,7 @@ import { InvalidInputError } from '../domain/errors.js';
 import { PLATFORMS, type Platform } from '../domain/like-event.js';
 import { parseAmount, parseCurrency } from '../domain/money.js';
 import { ANY_REACTION, canonicalReaction, DEFAULT_TRIGGERS } from '../domain/reactions.js';
+import { resolveCurrencyChange } from './resolve-currency-change.js';
 import { resolveOrCreateUser } from './resolve-user.js';
 
 export type SupporterChange = {
@@ -50,7 +51,9 @@ export function parseTriggerSet(raw: readonly string[]): string[] {
 
 /**
  * Creates or changes a supporter from admin input. Everything is validated
- * before the first write, so bad input changes nothing.
+ * before the first write, or in the transaction before it commits, so bad
+ * input changes nothing. A currency change is refused while the wallet holds
+ * money (resolveCurrencyChange).
  */
 export async function setSupporter(db: Db, change: SupporterChange): Promise<SupporterView> {
   const platform = parsePlatform(change.platform);
@@ -64,11 +67,12 @@ export async function setSupporter(db: Db, change: SupporterChange): Promise<Sup
 
   return db.$transaction(async (tx) => {
     const resolved = await resolveOrCreateUser(tx, platform, externalId);
+    const target = await resolveCurrencyChange(tx, resolved.userId, currency);
     const [user] = await tx.$queryRawUnsafe<{ currency: string }[]>(
-      `UPDATE users SET currency = coalesce($2, currency), locale = coalesce($3, locale) WHERE id = $1 RETURNING currency`,
-      resolved.userId, currency ?? null, change.locale ?? null,
+      `UPDATE users SET currency = $2, locale = coalesce($3, locale) WHERE id = $1 RETURNING currency`,
+      resolved.userId, target, change.locale ?? null,
     );
-    const budget = change.budget === undefined ? undefined : parseAmount(change.budget, user!.currency, 'budget').minor;
+    const budget = change.budget === undefined ? undefined : parseAmount(change.budget, target, 'budget').minor;
     await tx.$executeRawUnsafe(`INSERT INTO supporter_settings (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, resolved.userId);
     const [row] = await tx.$queryRawUnsafe<{ budget_minor: bigint; active: boolean; platforms: string[]; trigger_reactions: string[] }[]>(
       `UPDATE supporter_settings SET

@@ -17,18 +17,22 @@ export type WalletCreditResult = { userId: number; credited: Money; balance: Mon
  */
 export async function creditWallet(db: Db, input: WalletCredit): Promise<WalletCreditResult> {
   const platform = parsePlatform(input.platform);
-  const rows = await db.$queryRawUnsafe<{ user_id: number | null; currency: string | null }[]>(
-    `SELECT i.user_id, u.currency FROM identities i LEFT JOIN users u ON u.id = i.user_id WHERE i.platform = $1 AND i.external_id = $2`,
-    platform, input.externalId,
-  );
-  const userId = rows[0]?.user_id;
-  if (userId == null) throw new InvalidInputError('external-id', `no supporter ${platform}:${input.externalId}; create one with "flattr supporter set" first`);
-  const currency = rows[0]!.currency!;
-  const amount = parseAmount(input.amount, input.currency ?? currency);
-  if (amount.currency !== currency) throw new InvalidInputError('currency', `the supporter's wallet is in ${currency}, not ${amount.currency}`);
-  if (amount.minor <= 0n) throw new InvalidInputError('amount', 'must be more than zero');
-
   return db.$transaction(async (tx) => {
+    // FOR SHARE of the user: a currency change (resolve-currency-change.ts)
+    // waits for this credit and then sees the money, or commits first and
+    // this credit reads the new currency; never a credit into a wallet whose
+    // currency just changed away.
+    const rows = await tx.$queryRawUnsafe<{ user_id: number; currency: string }[]>(
+      `SELECT u.id AS user_id, trim(u.currency) AS currency FROM identities i JOIN users u ON u.id = i.user_id
+        WHERE i.platform = $1 AND i.external_id = $2 FOR SHARE OF u`,
+      platform, input.externalId,
+    );
+    if (!rows[0]) throw new InvalidInputError('external-id', `no supporter ${platform}:${input.externalId}; create one with "flattr supporter set" first`);
+    const { user_id: userId, currency } = rows[0];
+    const amount = parseAmount(input.amount, input.currency ?? currency);
+    if (amount.currency !== currency) throw new InvalidInputError('currency', `the supporter's wallet is in ${currency}, not ${amount.currency}`);
+    if (amount.minor <= 0n) throw new InvalidInputError('amount', 'must be more than zero');
+
     const [external, wallet] = await ensureAccounts(tx, [
       { kind: 'external', currency },
       { kind: 'wallet', userId, currency },
