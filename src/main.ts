@@ -18,7 +18,7 @@ import { redactUrl } from './support/redact.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 /** `adapters`: the started platform adapters of an api process (tests drive their start/stop). */
-export type Hub = { runtime: Runtime; url?: string; adapters: PlatformAdapter[]; close(): Promise<void> };
+export type Hub = { runtime: Runtime; url?: string; adapters: PlatformAdapter[]; close(options?: { deadlineMs?: number }): Promise<void> };
 
 /**
  * The composition root: wires config, database, Redis, the HTTP server,
@@ -43,18 +43,18 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         timeZone: config.money.timeZone, concurrency: config.ingest.concurrency, batchSize: config.ingest.batchSize,
         logger: logger.child({ worker: 'ingest' }), metrics: runtime.metrics,
       });
-      runtime.onClose(() => ingest.close());
+      runtime.onClose(() => ingest.close(), { name: 'ingest worker' });
       const settle = createSettleWorker({
         db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings: settlementSettings(config),
         concurrency: config.settlement.concurrency, concurrentOpen: kind === 'postgres',
         lockMs: config.settlement.lockSeconds * 1000, logger: logger.child({ worker: 'settle' }), now: options.now,
       });
-      runtime.onClose(() => settle.close());
+      runtime.onClose(() => settle.close(), { name: 'settle worker' });
       const escrow = createEscrowWorker({
         db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, holdDays: config.money.escrowHoldDays,
         timeZone: config.money.timeZone, logger: logger.child({ worker: 'escrow' }), now: options.now,
       });
-      runtime.onClose(() => escrow.close());
+      runtime.onClose(() => escrow.close(), { name: 'escrow worker' });
       await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
       await scheduleEscrowRelease(await runtime.queue(QUEUES.escrow), config.money.timeZone);
     }
@@ -69,7 +69,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
           database: await prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
         }),
       });
-      runtime.onClose(() => http.close());
+      runtime.onClose(() => http.close(), { name: 'http server' });
       await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
@@ -85,15 +85,15 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       });
       for (const adapter of adapters) {
         await adapter.start();
-        runtime.onClose(() => adapter.stop());
+        runtime.onClose(() => adapter.stop(), { name: `${adapter.name} adapter` });
       }
       url = await http.listen({ port: config.http.port, host: config.http.host });
       logger.info({ url }, 'http server listening');
     }
     return {
       runtime, url, adapters,
-      close: async () => {
-        await runtime.close();
+      close: async (closeOptions?: { deadlineMs?: number }) => {
+        await runtime.close(closeOptions);
         logger.info('flattr-hub stopped');
       },
     };

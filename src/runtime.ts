@@ -20,7 +20,7 @@ export class Runtime {
   private redisHandle?: Promise<RedisHandle>;
   private client?: Redis;
   private readonly queues = new Map<QueueName, Queue>();
-  private readonly closers: (() => Promise<void>)[] = [];
+  private readonly closers: Closer[] = [];
 
   constructor(readonly config: Config, options: { logger?: Logger; metrics?: Metrics } = {}) {
     this.logger = options.logger ?? createLogger(config.logLevel, 'flattr', { pretty: config.logFormat === 'pretty' });
@@ -31,7 +31,7 @@ export class Runtime {
   db(): Promise<Database> {
     this.database ??= (async () => {
       const database = await openDatabase(this.config.database);
-      this.closers.push(() => database.close());
+      this.closers.push({ name: 'database', run: () => database.close(), essential: true });
       const { applied } = await migrate(database.prisma);
       if (applied.length) this.logger.info({ applied }, 'migrations applied');
       return database;
@@ -41,7 +41,7 @@ export class Runtime {
 
   redisUrl(): Promise<string> {
     this.redisHandle ??= ensureRedis(this.config.redis.url, this.config.dataDir, this.logger).then((handle) => {
-      this.closers.push(() => handle.stop());
+      this.closers.push({ name: 'redis child', run: () => handle.stop(), essential: true });
       return handle;
     });
     return this.redisHandle.then((h) => h.url);
@@ -53,7 +53,14 @@ export class Runtime {
       const client = createRedis(await this.redisUrl());
       client.on('error', (error) => this.logger.warn({ err: error }, 'redis client error'));
       this.client = client;
-      this.closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
+      // QUIT waits for Redis to answer; a Redis that is gone never does.
+      this.closers.push({
+        name: 'redis client',
+        run: async () => {
+          await within(client.quit(), 500).catch(() => undefined);
+          client.disconnect();
+        },
+      });
     }
     return this.client;
   }
@@ -65,7 +72,7 @@ export class Runtime {
       queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue error'));
       this.queues.set(name, queue);
       const q = queue;
-      this.closers.push(() => q.close());
+      this.closers.push({ name: `queue ${name}`, run: () => q.close(), force: () => void q.disconnect().catch(() => undefined) });
     }
     return queue;
   }
@@ -75,15 +82,57 @@ export class Runtime {
     return { url: await this.redisUrl(), maxRetriesPerRequest: null };
   }
 
-  onClose(closer: () => Promise<void>): void {
-    this.closers.push(closer);
+  /** Registers something to close, in reverse order of registration; `force` is called when it did not close in time. */
+  onClose(run: () => Promise<void>, options: { name?: string; force?: () => void } = {}): void {
+    this.closers.push({ name: options.name ?? `part ${this.closers.length + 1}`, run, force: options.force });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes everything, within `deadlineMs` even when Redis or the database is
+   * gone (their clients would otherwise wait for an answer that never comes).
+   * Each part gets at most STEP_MS; once the deadline has passed, only the
+   * essential parts (the database, a child Redis) still get their turn, so
+   * what they hold is flushed. Nothing committed is at risk: a part abandoned
+   * here is what the next start picks up (queued jobs stay in Redis).
+   */
+  async close(options: { deadlineMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.deadlineMs ?? Number.POSITIVE_INFINITY);
+    // Once one part hung, the service it waited for is likely gone for the rest too.
+    let step = STEP_MS;
     for (const closer of this.closers.splice(0).reverse()) {
-      await closer().catch((error: unknown) => this.logger.warn({ err: error }, 'error while closing'));
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 && !closer.essential) {
+        closer.force?.();
+        this.logger.warn({ part: closer.name }, 'shutdown deadline passed: not closed');
+        continue;
+      }
+      const limit = Math.max(Math.min(remaining, step), closer.essential ? ESSENTIAL_MS : 0);
+      const outcome = await within(closer.run(), limit).then(() => 'closed', (error: unknown) => error);
+      if (outcome === TIMED_OUT) {
+        closer.force?.();
+        step = DEGRADED_STEP_MS;
+        this.logger.warn({ part: closer.name, waitedMs: limit }, 'did not close in time: abandoned (is Redis or the database reachable?)');
+      } else if (outcome !== 'closed') {
+        this.logger.warn({ err: outcome, part: closer.name }, 'error while closing');
+      }
     }
   }
+}
+
+type Closer = { name: string; run: () => Promise<void>; force?: () => void; essential?: boolean };
+
+/** No single part may hold a stop for long: SIGTERM must end the process within 10 s. */
+const STEP_MS = 1500;
+const ESSENTIAL_MS = 1500;
+const DEGRADED_STEP_MS = 300;
+const TIMED_OUT = Symbol('timed out');
+
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(TIMED_OUT), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export const ALL_QUEUES = Object.values(QUEUES);

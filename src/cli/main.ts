@@ -18,6 +18,9 @@ import { PeriodNotEndedError, SettlementInProgressError } from '../settlement/er
 import { out } from './output.js';
 import { redactText } from '../support/redact.js';
 
+/** SIGTERM ends the hub within 10 s whatever state Redis and the database are in (orchestrators kill at 10-30 s). */
+const STOP_DEADLINE_MS = 6000;
+
 /** Errors the operator can fix: one line, no stack. */
 const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError];
 
@@ -32,9 +35,15 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .action((o: { role: HubRole }) => run(async (config) => {
       const hub = await startHub(config, { role: o.role });
       await new Promise<void>((resolve) => {
-        const stop = () => void hub.close().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals) => {
+          // A second signal means "now": the operator does not want to wait for the orderly stop.
+          if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+          stopping = true;
+          void hub.close({ deadlineMs: STOP_DEADLINE_MS }).then(resolve);
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
       });
       return 0;
     }));
