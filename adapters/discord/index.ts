@@ -4,8 +4,11 @@ import type { AdapterContext, PlatformAdapter } from '../../src/adapters/port.js
 import { createAuthorLookup } from './author-lookup.js';
 import { createDiscordClient, onRawDispatch } from './client.js';
 import { DiscordStartError } from './discord-start-error.js';
+import type { RetryBuffer, RetryBufferOptions } from '../../src/support/retry-buffer.js';
+import type { LikeEvent } from '../../src/domain/like-event.js';
 import { stopMalformed } from './guard-dispatch.js';
 import { createInteractionHandler } from './interactions.js';
+import { createLikeBuffer } from './like-buffer.js';
 import { createReactionListener } from './listen-reactions.js';
 import { ReactionIndex } from './reaction-index.js';
 import { registerCommands, type CommandScope } from './register-commands.js';
@@ -19,21 +22,36 @@ export type DiscordAdapter = PlatformAdapter & {
   send(notice: DiscordNotice): Promise<{ channel: string; id: string }>;
 };
 
-type Running = { client: Client; started: Promise<void>; idle(): Promise<void> };
+export type DiscordAdapterOptions = {
+  readyTimeoutMs?: number;
+  deferAfterMs?: number;
+  /** The buffer that holds likes while the likes queue is unreachable (defaults: 10,000 likes, 1 h, backoff 100 ms to 30 s). */
+  likeBuffer?: RetryBufferOptions;
+  /** How long stop() may wait for held likes to be enqueued before it counts them as dropped. */
+  stopTimeoutMs?: number;
+};
+
+/** stop() gives held likes this long to reach the queue: a hub asked to stop must stop within seconds. */
+const STOP_TIMEOUT_MS = 5_000;
+
+type Running = { client: Client; started: Promise<void>; listening(): Promise<void>; likes: RetryBuffer<LikeEvent> };
 
 /**
  * Discord: reactions in guilds become LikeEvents, `/flattr` answers
  * ephemerally. start() resolves when the gateway is ready and the command is
  * registered; start and stop are idempotent.
  */
-export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext, options: { readyTimeoutMs?: number; deferAfterMs?: number } = {}): DiscordAdapter {
+export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext, options: DiscordAdapterOptions = {}): DiscordAdapter {
   const logger = ctx.logger.child({ adapter: 'discord' });
   let running: Running | undefined;
 
   const boot = (): Running => {
     const client = createDiscordClient(config);
     const index = new ReactionIndex();
-    const reactions = createReactionListener({ ctx: { ...ctx, logger }, selfId: () => client.user?.id, lookupAuthor: createAuthorLookup(client.rest, index), index });
+    const likes = createLikeBuffer('discord', ctx, logger, options.likeBuffer);
+    const reactions = createReactionListener({
+      ctx: { ...ctx, logger }, enqueue: (event) => likes.push(event), selfId: () => client.user?.id, lookupAuthor: createAuthorLookup(client.rest, index), index,
+    });
     onRawDispatch(client, (packet, shard) => {
       if (!stopMalformed(packet, (details) => ctx.ignore('discord', 'malformed_dispatch', details))) reactions.onDispatch(packet, shard);
     });
@@ -63,7 +81,7 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
       await registerCommands(client, config.applicationId, scope, logger);
       logger.info({ user: client.user?.id, guilds: client.guilds.cache.size }, 'discord: connected');
     })();
-    return { client, started, idle: reactions.idle };
+    return { client, started, listening: reactions.idle, likes };
   };
 
   return {
@@ -85,12 +103,25 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
       if (!current) return;
       running = undefined;
       await current.started.catch(() => undefined);
-      await current.idle();
+      // Bounded: with Redis gone, what cannot be enqueued within the time is counted as dropped, never waited for.
+      const deadline = Date.now() + (options.stopTimeoutMs ?? STOP_TIMEOUT_MS);
+      await Promise.race([current.listening(), sleep(deadline - Date.now())]);
       await current.client.destroy();
+      const dropped = await current.likes.close(Math.max(0, deadline - Date.now()));
+      if (dropped > 0) logger.error({ dropped }, `discord: stopped with ${dropped} likes not enqueued (Redis unreachable); counted in flattr_likes_dropped_total{reason="shutdown"}`);
     },
-    idle: () => running?.idle() ?? Promise.resolve(),
+    async idle() {
+      const current = running;
+      if (!current) return;
+      await current.listening();
+      await current.likes.idle();
+    },
     send: createDiscordSender(() => running?.client.rest),
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 }
 
 function whenReady(client: Client, timeoutMs: number) {

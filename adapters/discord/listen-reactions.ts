@@ -1,5 +1,6 @@
 import { GatewayDispatchEvents } from 'discord.js';
 import type { AdapterContext } from '../../src/adapters/port.js';
+import type { LikeEvent } from '../../src/domain/like-event.js';
 import type { AuthorResult } from './author-lookup.js';
 import { hideFromDiscordJs, type RawDispatch } from './client.js';
 import {
@@ -12,14 +13,16 @@ import { readySchema } from './schema.js';
 const DOCUMENTED_DISPATCHES = new Set<string>(Object.values(GatewayDispatchEvents));
 
 export type ReactionListenerDeps = {
-  ctx: Pick<AdapterContext, 'emitLike' | 'ignore' | 'logger' | 'now'>;
+  ctx: Pick<AdapterContext, 'ignore' | 'logger' | 'now'>;
+  /** Hands a like to the likes queue; never throws (a retry buffer keeps it while the queue is unreachable). */
+  enqueue(event: LikeEvent): void;
   selfId(): string | undefined;
   lookupAuthor(target: ReactionTarget): Promise<AuthorResult>;
   index: ReactionIndex;
 };
 
 /**
- * Raw gateway dispatches → LikeEvents on the `likes` queue. Everything that
+ * Raw gateway dispatches → LikeEvents for `enqueue`. Everything that
  * orders events happens synchronously on receipt (the receipt time, the
  * reaction index); only the author lookup is asynchronous, so a like and its
  * quick removal keep their order whatever the REST latency.
@@ -32,7 +35,7 @@ export function createReactionListener(deps: ReactionListenerDeps) {
   // Strictly increasing: two dispatches in one millisecond (or under a frozen test clock) keep their order.
   const receivedAt = () => new Date((lastReceipt = Math.max(ctx.now().getTime(), lastReceipt + 1)));
   const track = (work: Promise<void>) => {
-    const settled = work.catch((error: unknown) => ctx.logger.error({ err: error }, 'discord: reaction not enqueued'))
+    const settled = work.catch((error: unknown) => ctx.logger.error({ err: error }, 'discord: reaction not handled'))
       .finally(() => inFlight.delete(settled));
     inFlight.add(settled);
   };
@@ -43,7 +46,7 @@ export function createReactionListener(deps: ReactionListenerDeps) {
     if (author.author.bot) return ctx.ignore('discord', 'bot_author', { item: itemOf(target) });
     for (const change of changes) {
       if (change.userId === author.author.id) ctx.ignore('discord', 'self_like', { item: itemOf(target) });
-      else await ctx.emitLike(toLikeEvent({ ...change, ...target }, author.author.id, stamp));
+      else deps.enqueue(toLikeEvent({ ...change, ...target }, author.author.id, stamp));
     }
   };
 
@@ -79,7 +82,7 @@ export function createReactionListener(deps: ReactionListenerDeps) {
       }
       track(clear(parsed, stamp));
     },
-    /** Resolves once every dispatch received so far has been enqueued or ignored. */
+    /** Resolves once every dispatch received so far has been handed to `enqueue` or ignored. */
     async idle(): Promise<void> {
       while (inFlight.size) await Promise.all(inFlight);
     },
