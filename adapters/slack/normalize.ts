@@ -5,7 +5,7 @@ import { reactionEventSchema, type EventCallback } from './schema.js';
 /** What the transport knows about the people involved (from users.info), since the event itself does not say. */
 export type ReactorFacts = { isBot: boolean; authorIsBot?: boolean };
 
-export type SlackIgnoreReason = Extract<AdapterIgnoreReason, 'unhandled_event' | 'malformed_event' | 'file_item' | 'no_author' | 'bot_user' | 'bot_author'>;
+export type SlackIgnoreReason = Extract<AdapterIgnoreReason, 'unhandled_event' | 'malformed_event' | 'file_item' | 'no_author' | 'self_like' | 'bot_user' | 'bot_author'>;
 export type Normalized =
   | { kind: 'like'; event: LikeEvent }
   | { kind: 'ignored'; reason: SlackIgnoreReason; details: Record<string, unknown> };
@@ -27,6 +27,9 @@ export function normalizeSlackEvent(envelope: EventCallback, facts?: ReactorFact
   if (event.item.type !== 'message') return { kind: 'ignored', reason: 'file_item', details: { eventId, itemType: event.item.type } };
   if (facts?.isBot) return { kind: 'ignored', reason: 'bot_user', details: { eventId, user: event.user } };
   if (!event.item_user) return { kind: 'ignored', reason: 'no_author', details: { eventId } };
+  // Dropped here as on Discord (self_like on both platforms), before any users.info call; the
+  // ingest still catches a like of the same person's other linked identity.
+  if (event.item_user === event.user) return { kind: 'ignored', reason: 'self_like', details: { eventId, user: event.user } };
   // A bot's message (the hub's own notices included) is no creator's work: no money may flow to it.
   if (facts?.authorIsBot) return { kind: 'ignored', reason: 'bot_author', details: { eventId, author: event.item_user } };
   return {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { WebSocket } from 'ws';
 import type { DiscordAdapter } from '../../../adapters/discord/index.js';
 import { setSupporter } from '../../../src/supporters/set-supporter.js';
 import { FakeDiscord, waitFor } from '../../fakes/discord/fake-discord.js';
@@ -38,6 +39,7 @@ export async function discordContractHarness(): Promise<ContractHarness<DiscordD
   return {
     start: () => adapter().start(),
     stop: () => adapter().stop(),
+    platformConnections: () => [...fake.gateway.wss.clients].filter((socket) => socket.readyState !== WebSocket.CLOSED).length,
     async close() {
       await test.close();
       await fake.close();

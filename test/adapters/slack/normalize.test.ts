@@ -50,6 +50,13 @@ describe('normalizeSlackEvent on Slack\'s documented payloads', () => {
     expect(normalize('reaction-added-message', { isBot: false, authorIsBot: true })).toMatchObject({ kind: 'ignored', reason: 'bot_author' });
   });
 
+  it('ignores a reaction to one\'s own message as self_like, the reason Discord gives', () => {
+    const own = eventCallbackSchema.parse(loadSlackFixture('reaction-added-message'));
+    own.event = { ...own.event, item_user: own.event.user };
+    expect(normalizeSlackEvent(own)).toMatchObject({ kind: 'ignored', reason: 'self_like' });
+    expect(normalizeSlackEvent({ ...own, event: { ...own.event, type: 'reaction_removed' } })).toMatchObject({ kind: 'ignored', reason: 'self_like' });
+  });
+
   it('reads Slack timestamps by string slicing', () => {
     expect(slackTsToIso('1700000000.000100')).toBe('2023-11-14T22:13:20.000Z');
     expect(slackTsToIso('1700000000.9')).toBe('2023-11-14T22:13:20.900Z');
