@@ -17,6 +17,8 @@ export type Messages = {
   missingAmount: string;
   /** A currency change refused: the wallet still holds `balance` in `current`. */
   currencyLocked(current: string, wanted: string, balance: string): string;
+  /** Only a currency was given: the budget must come with it. */
+  currencyNeedsBudget(currency: string): string;
   platformOn(platform: string): string;
   platformOff(platform: string): string;
   badPlatform(raw: string): string;
@@ -57,6 +59,7 @@ const en: Messages = {
   badCurrency: (r) => `"${r}" is not a currency code: use one like EUR, USD or CHF. Nothing changed.`,
   missingAmount: 'Say how much: `/flattr budget 35` or `/flattr budget 35 EUR`.',
   currencyLocked: (c, w, b) => `Your wallet still holds ${b}, so your currency stays ${c}: money is never converted. Month-end splits spend it (or an operator can return it); once it is empty, \`/flattr budget 10 ${w}\` switches. Or keep ${c}: \`/flattr budget 10\`. Nothing changed.`,
+  currencyNeedsBudget: (c) => `Give the amount with the currency: \`/flattr budget 10 ${c}\` sets 10 ${c} a month. Nothing changed.`,
   platformOn: (p) => `Your reactions on ${p} now become flattrs.`,
   platformOff: (p) => `Your reactions on ${p} no longer become flattrs.`,
   badPlatform: (r) => `"${r}" is not a platform: use slack, discord or twitter. Nothing changed.`,
@@ -101,6 +104,7 @@ const fr: Messages = {
   badCurrency: (r) => `« ${r} » n'est pas un code de devise : utilisez par ex. EUR, USD ou CHF. Rien n'a changé.`,
   missingAmount: 'Indiquez un montant : `/flattr budget 35` ou `/flattr budget 35 EUR`.',
   currencyLocked: (c, w, b) => `Votre portefeuille contient encore ${b}, votre devise reste donc ${c} : l'argent n'est jamais converti. Les partages de fin de mois le dépensent (ou un opérateur peut vous le rendre) ; une fois vide, \`/flattr budget 10 ${w}\` change de devise. Ou gardez ${c} : \`/flattr budget 10\`. Rien n'a changé.`,
+  currencyNeedsBudget: (c) => `Indiquez le montant avec la devise : \`/flattr budget 10 ${c}\` fixe 10 ${c} par mois. Rien n'a changé.`,
   platformOn: (p) => `Vos réactions sur ${p} deviennent maintenant des flattrs.`,
   platformOff: (p) => `Vos réactions sur ${p} ne deviennent plus des flattrs.`,
   badPlatform: (r) => `« ${r} » n'est pas une plateforme : utilisez slack, discord ou twitter. Rien n'a changé.`,

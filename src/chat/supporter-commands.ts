@@ -1,5 +1,5 @@
-import { CurrencyLockedError } from '../domain/errors.js';
-import { formatMoney } from '../domain/money.js';
+import { CurrencyLockedError, CurrencyNeedsBudgetError, InvalidInputError } from '../domain/errors.js';
+import { formatMoney, parseCurrency } from '../domain/money.js';
 import { ANY_REACTION } from '../domain/reactions.js';
 import { parsePlatform, setSupporter, type SupporterChange } from '../supporters/set-supporter.js';
 import type { Run } from './chat-run.js';
@@ -18,6 +18,10 @@ export async function joinCommand(r: Run): Promise<string> {
 /** `budget <amount> [currency]`: the monthly amount, parsed by string arithmetic in setSupporter. */
 export async function budgetCommand(r: Run, amount: string | undefined, currency: string | undefined): Promise<string> {
   if (!amount) return r.m.missingAmount;
+  // "/flattr budget USD": a currency alone, whose budget would otherwise be
+  // the old minor units read in the new currency.
+  const alone = currency === undefined ? asCurrency(amount) : undefined;
+  if (alone) return r.m.currencyNeedsBudget(alone);
   let view;
   try {
     view = await setSupporter(r.deps.db, change(r, { budget: amount, currency }));
@@ -26,10 +30,21 @@ export async function budgetCommand(r: Run, amount: string | undefined, currency
       const balance = formatMoney({ minor: error.balanceMinor, currency: error.current }, r.locale);
       return r.m.currencyLocked(error.current, error.wanted, balance);
     }
+    if (error instanceof CurrencyNeedsBudgetError) return r.m.currencyNeedsBudget(error.wanted);
     throw error;
   }
   const text = r.m.budgetSet(formatMoney({ minor: view.budgetMinor, currency: view.currency }, r.locale));
   return view.platforms.includes(r.ctx.platform) ? text : `${text}\n${r.m.budgetHintOn(r.ctx.platform)}`;
+}
+
+/** The ISO 4217 code `word` is, if it is one ("usd" → "USD"). */
+function asCurrency(word: string): string | undefined {
+  try {
+    return parseCurrency(word);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return undefined;
+    throw error;
+  }
 }
 
 /** `on [platform]` / `off [platform]`: per-platform opt-in, this platform when none is named. */

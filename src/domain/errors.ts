@@ -34,3 +34,20 @@ export class CurrencyLockedError extends InvalidInputError {
     this.name = 'CurrencyLockedError';
   }
 }
+
+/**
+ * A currency change that does not give the budget in the new currency. The
+ * stored budget is minor units of the old one, and reading them in the new
+ * one would make 35.00 EUR into 3500 JPY, so the change must name it.
+ */
+export class CurrencyNeedsBudgetError extends InvalidInputError {
+  override readonly code = 'CURRENCY_NEEDS_BUDGET';
+  constructor(
+    readonly current: string,
+    readonly wanted: string,
+  ) {
+    super('currency', `changing from ${current} to ${wanted} needs the budget in ${wanted} in the same change: ` +
+      `flattr supporter set … --currency ${wanted} --budget 10 (in chat: /flattr budget 10 ${wanted}). Nothing was changed.`);
+    this.name = 'CurrencyNeedsBudgetError';
+  }
+}

@@ -53,7 +53,7 @@ export function parseTriggerSet(raw: readonly string[]): string[] {
  * Creates or changes a supporter from admin input. Everything is validated
  * before the first write, or in the transaction before it commits, so bad
  * input changes nothing. A currency change is refused while the wallet holds
- * money (resolveCurrencyChange).
+ * money, and needs the budget in the new currency (resolveCurrencyChange).
  */
 export async function setSupporter(db: Db, change: SupporterChange): Promise<SupporterView> {
   const platform = parsePlatform(change.platform);
@@ -67,7 +67,7 @@ export async function setSupporter(db: Db, change: SupporterChange): Promise<Sup
 
   return db.$transaction(async (tx) => {
     const resolved = await resolveOrCreateUser(tx, platform, externalId);
-    const target = await resolveCurrencyChange(tx, resolved.userId, currency);
+    const target = await resolveCurrencyChange(tx, resolved.userId, currency, change.budget !== undefined);
     const [user] = await tx.$queryRawUnsafe<{ currency: string }[]>(
       `UPDATE users SET currency = $2, locale = coalesce($3, locale) WHERE id = $1 RETURNING currency`,
       resolved.userId, target, change.locale ?? null,

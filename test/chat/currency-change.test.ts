@@ -33,6 +33,18 @@ describe('/flattr budget with a currency', () => {
     expect(await settings(me)).toEqual({ budget_minor: 2000n, currency: 'EUR' });
   });
 
+  it('asks for the amount when only a currency is given, and switches an empty wallet with it', async () => {
+    const me = person();
+    await run(me, 'budget 35');
+    expect(await run(me, 'budget USD')).toBe('Give the amount with the currency: `/flattr budget 10 USD` sets 10 USD a month. Nothing changed.');
+    expect(await run(person({ locale: 'fr' }), 'budget usd')).toBe("Indiquez le montant avec la devise : `/flattr budget 10 USD` fixe 10 USD par mois. Rien n'a changé.");
+    expect(await settings(me)).toEqual({ budget_minor: 3500n, currency: 'EUR' });
+    expect(await run(me, 'budget 3500 JPY')).toContain('¥3,500 a month');
+    expect(await settings(me)).toEqual({ budget_minor: 3500n, currency: 'JPY' });
+    // Not a currency code: still "not an amount".
+    expect(await run(me, 'budget abc')).toContain('"abc" is not an amount');
+  });
+
   it('refuses it in French too', async () => {
     const me = person({ locale: 'fr' });
     await run(me, 'budget 35');

@@ -33,4 +33,21 @@ describe('flattr supporter set --currency', { timeout: 240_000 }, () => {
     const [credit] = await database.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM transfers`);
     expect(credit!.n).toBe(1);
   });
+
+  it('asks for the budget in the new currency on an empty wallet, and takes a first currency without one', async () => {
+    expect((await set('T1:E1', '--budget', '35.00')).code).toBe(0);
+    const alone = await set('T1:E1', '--currency', 'JPY');
+    expect(alone.code).toBe(1);
+    expect(alone.stderr.trim().split('\n')).toHaveLength(1);
+    expect(alone.stderr.trim()).toMatch(/^flattr: currency: changing from EUR to JPY needs the budget in JPY in the same change: flattr supporter set … --currency JPY --budget 10/);
+    expect(await state('T1:E1')).toEqual({ currency: 'EUR', budget_minor: 3500n });
+    const named = await set('T1:E1', '--currency', 'JPY', '--budget', '3500');
+    expect(named.code).toBe(0);
+    expect(named.stdout).toMatch(/updated supporter \d+ \(slack:T1:E1\): budget 3500 JPY\/month/);
+    expect(await state('T1:E1')).toEqual({ currency: 'JPY', budget_minor: 3500n });
+
+    const first = await set('T1:E2', '--currency', 'JPY');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/created supporter \d+ \(slack:T1:E2\): budget 0 JPY\/month/);
+  });
 });

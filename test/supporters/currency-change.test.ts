@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { CurrencyLockedError } from '../../src/domain/errors.js';
+import { CurrencyLockedError, CurrencyNeedsBudgetError } from '../../src/domain/errors.js';
 import { ensureAccounts } from '../../src/ledger/accounts.js';
 import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { setSupporter } from '../../src/supporters/set-supporter.js';
@@ -70,6 +70,47 @@ describe('changing a supporter currency', () => {
     expect(await credit).toMatchObject({ userId, credited: { minor: 1000n, currency: 'EUR' } });
     expect(await change).toEqual({ refused: expect.any(CurrencyLockedError) });
     expect(await state(me)).toMatchObject({ currency: 'EUR', budget_minor: 3500n, wallets: 'EUR=1000' });
+  });
+});
+
+describe('a currency change names the new budget', () => {
+  let database: TestDatabase;
+  let seq = 0;
+  const db = (): Db => database.prisma;
+  const person = () => ({ platform: 'slack', externalId: `T1:N${++seq}` });
+  const budget = async (p: { platform: string; externalId: string }) => (await db().$queryRawUnsafe<{ currency: string; budget_minor: bigint }[]>(
+    `SELECT trim(u.currency) AS currency, s.budget_minor FROM identities i JOIN users u ON u.id = i.user_id JOIN supporter_settings s ON s.user_id = u.id
+      WHERE i.platform = $1 AND i.external_id = $2`, p.platform, p.externalId))[0];
+
+  beforeAll(async () => { database = await createPostgresDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+
+  it('refuses a currency alone on an empty wallet, saying what to write, so minor units are never reinterpreted', async () => {
+    const me = person();
+    await setSupporter(db(), { ...me, budget: '35.00' });
+    const refused = setSupporter(db(), { ...me, currency: 'JPY' });
+    await expect(refused).rejects.toBeInstanceOf(CurrencyNeedsBudgetError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'CURRENCY_NEEDS_BUDGET', current: 'EUR', wanted: 'JPY',
+      message: expect.stringMatching(/^currency: changing from EUR to JPY needs the budget in JPY .*--currency JPY --budget 10 .*\/flattr budget 10 JPY/),
+    });
+    expect(await budget(me)).toEqual({ currency: 'EUR', budget_minor: 3500n });
+
+    // With the budget, each currency reads it with its own exponent: 3500 JPY, then 3.500 KWD.
+    expect(await setSupporter(db(), { ...me, currency: 'JPY', budget: '3500' })).toMatchObject({ currency: 'JPY', budgetMinor: 3500n });
+    await expect(setSupporter(db(), { ...me, currency: 'KWD' })).rejects.toBeInstanceOf(CurrencyNeedsBudgetError);
+    await expect(setSupporter(db(), { ...me, currency: 'KWD', budget: '3.5555' })).rejects.toMatchObject({ field: 'budget' });
+    expect(await budget(me)).toEqual({ currency: 'JPY', budget_minor: 3500n });
+    expect(await setSupporter(db(), { ...me, currency: 'KWD', budget: '3.5' })).toMatchObject({ currency: 'KWD', budgetMinor: 3500n });
+    // A budget alone is read in the current currency, as before.
+    expect(await setSupporter(db(), { ...me, budget: '4' })).toMatchObject({ currency: 'KWD', budgetMinor: 4000n });
+  });
+
+  it('accepts a currency alone where there is no budget to reinterpret: a new supporter, or a budget of zero', async () => {
+    const me = person();
+    expect(await setSupporter(db(), { ...me, currency: 'JPY' })).toMatchObject({ created: true, currency: 'JPY', budgetMinor: 0n });
+    expect(await setSupporter(db(), { ...me, currency: 'usd' })).toMatchObject({ created: false, currency: 'USD', budgetMinor: 0n });
+    expect(await budget(me)).toEqual({ currency: 'USD', budget_minor: 0n });
   });
 });
 
