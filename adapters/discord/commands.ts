@@ -27,6 +27,7 @@ const SUBCOMMANDS: { name: string; description: string; options?: { name: string
   ] },
   { name: 'link', description: 'Tie this account to your account on another platform', options: [
     { name: 'code', description: 'The code /flattr link gave you on the other platform' },
+    { name: 'confirm', description: 'After reading what linking does: confirm it', choices: ['confirm'] },
   ] },
   { name: 'login', description: 'A sign-in link for the dashboard' },
   { name: 'channel', description: 'Admins: post payout notices in this channel' },

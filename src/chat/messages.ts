@@ -4,6 +4,9 @@ export type StatusView = {
   budget: string; active: boolean; platforms: string[]; emoji: string[]; wallet: string; pending: number; linked: string[];
 };
 
+/** What `/flattr link CODE` would do, formatted for the reply. */
+export type LinkPreviewView = { joining: string; into: string; escrow?: string; code: string; minutes: number };
+
 /** Every reply the chat commands give, in each locale the hub speaks. */
 export type Messages = {
   help: string;
@@ -32,8 +35,10 @@ export type Messages = {
   undoNothing: string;
   undoMissing: string;
   linkCode(code: string, minutes: number): string;
-  linked(platform: string): string;
+  linked(platform: string, escrowMoved?: string): string;
+  linkPreview(p: LinkPreviewView): string;
   linkBadCode: string;
+  linkExpired: string;
   linkAlreadySame: string;
   linkOwnedElsewhere: string;
   channelSet(channel: string): string;
@@ -48,7 +53,7 @@ const en: Messages = {
     'flattr-hub (a bot): your reactions become flattrs, and your monthly budget is split among them.',
     '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [platform]` · `/flattr off [platform]`',
     '`/flattr emoji star heart` (or `any`, `default`) · `/flattr status` · `/flattr undo <message link>`',
-    '`/flattr link` (get a code) · `/flattr link CODE` (join this account to that user) · `/flattr channel` (admins: payout notices here)',
+    '`/flattr link` (get a code) · `/flattr link CODE` (see what joining this account to that user does, then confirm) · `/flattr channel` (admins: payout notices here)',
   ].join('\n'),
   unknown: (w) => `I don't know "${w}". Try \`/flattr help\`.`,
   joined: 'Welcome! Set a monthly budget with `/flattr budget 35`, then turn flattring on here with `/flattr on`.',
@@ -77,8 +82,13 @@ const en: Messages = {
   undoNothing: 'You have no flattr on that item that can still be withdrawn.',
   undoMissing: 'Give a message link: `/flattr undo https://…`.',
   linkCode: (c, m) => `Your code is ${c}. On your other platform, type \`/flattr link ${c}\` within ${m} minutes. It works once.`,
-  linked: (p) => `This ${p} account is now linked: same user, same budget.`,
+  linked: (p, moved) => `This ${p} account is now linked: same user, same budget.${moved ? ` ${moved} waiting for it moved to your balance.` : ''}`,
+  linkPreview: (v) => [
+    `This joins ${v.joining} to the flattr-hub account of ${v.into}: ${v.into} will receive what ${v.joining} earns${v.escrow ? `, starting with the ${v.escrow} waiting for it` : ''}, and share its budget.`,
+    `Nothing has changed yet. If ${v.into} is you, type \`/flattr link ${v.code} confirm\` within ${v.minutes} minutes. If someone else gave you this code, do not confirm.`,
+  ].join('\n'),
   linkBadCode: 'That code is unknown, used or expired. Get a new one with `/flattr link` on your other platform.',
+  linkExpired: 'That code has expired (codes last 15 minutes). Get a new one with `/flattr link` on your other platform. Nothing changed.',
   linkAlreadySame: 'This account is already linked to that user.',
   linkOwnedElsewhere: 'This account already has its own wallet or linked accounts, so it cannot be moved. Link the other way round, or ask an operator.',
   channelSet: (c) => `Payout notices for this community will be posted in <#${c}>.`,
@@ -93,7 +103,7 @@ const fr: Messages = {
     'flattr-hub (un bot) : vos réactions deviennent des flattrs, et votre budget mensuel est partagé entre eux.',
     '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [plateforme]` · `/flattr off [plateforme]`',
     '`/flattr emoji star heart` (ou `any`, `default`) · `/flattr status` · `/flattr undo <lien du message>`',
-    '`/flattr link` (obtenir un code) · `/flattr link CODE` (rattacher ce compte) · `/flattr channel` (admins : avis de paiement ici)',
+    '`/flattr link` (obtenir un code) · `/flattr link CODE` (voir ce que fait le rattachement, puis confirmer) · `/flattr channel` (admins : avis de paiement ici)',
   ].join('\n'),
   unknown: (w) => `Je ne connais pas « ${w} ». Essayez \`/flattr help\`.`,
   joined: 'Bienvenue ! Fixez un budget mensuel avec `/flattr budget 35`, puis activez le flattr ici avec `/flattr on`.',
@@ -122,8 +132,13 @@ const fr: Messages = {
   undoNothing: "Vous n'avez sur cet élément aucun flattr qui puisse encore être retiré.",
   undoMissing: 'Donnez un lien de message : `/flattr undo https://…`.',
   linkCode: (c, m) => `Votre code est ${c}. Sur votre autre plateforme, tapez \`/flattr link ${c}\` dans les ${m} minutes. Il ne sert qu'une fois.`,
-  linked: (p) => `Ce compte ${p} est maintenant rattaché : même utilisateur, même budget.`,
+  linked: (p, moved) => `Ce compte ${p} est maintenant rattaché : même utilisateur, même budget.${moved ? ` Les ${moved} qui l'attendaient sont passés sur votre solde.` : ''}`,
+  linkPreview: (v) => [
+    `Ceci rattache ${v.joining} au compte flattr-hub de ${v.into} : ${v.into} recevra ce que ${v.joining} gagne${v.escrow ? `, à commencer par les ${v.escrow} qui l'attendent` : ''}, et partagera son budget.`,
+    `Rien n'a encore changé. Si ${v.into}, c'est vous, tapez \`/flattr link ${v.code} confirm\` dans les ${v.minutes} minutes. Si quelqu'un d'autre vous a donné ce code, ne confirmez pas.`,
+  ].join('\n'),
   linkBadCode: 'Ce code est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau avec `/flattr link` sur votre autre plateforme.',
+  linkExpired: "Ce code a expiré (un code dure 15 minutes). Demandez-en un nouveau avec `/flattr link` sur votre autre plateforme. Rien n'a changé.",
   linkAlreadySame: 'Ce compte est déjà rattaché à cet utilisateur.',
   linkOwnedElsewhere: "Ce compte a déjà son propre portefeuille ou des comptes rattachés : il ne peut pas être déplacé. Faites le lien dans l'autre sens, ou demandez à un opérateur.",
   channelSet: (c) => `Les avis de paiement de cette communauté seront publiés dans <#${c}>.`,

@@ -7,7 +7,7 @@ export type ChatCommand =
   | { kind: 'emoji'; emoji: string[] }
   | { kind: 'status' }
   | { kind: 'undo'; target?: string }
-  | { kind: 'link'; code?: string }
+  | { kind: 'link'; code?: string; confirm: boolean }
   | { kind: 'channel' }
   | { kind: 'login' }
   | { kind: 'unknown'; word: string };
@@ -37,7 +37,7 @@ export function parseChatCommand(text: string): ChatCommand {
     case 'undo':
       return { kind: 'undo', target: rest[0]?.replace(/^<|>$/g, '').split('|')[0] };
     case 'link':
-      return { kind: 'link', code: rest[0] };
+      return { kind: 'link', code: rest[0], confirm: rest[1]?.toLowerCase() === 'confirm' };
     default:
       return { kind: 'unknown', word: first };
   }

@@ -3,7 +3,7 @@ import type { Run } from './chat-run.js';
 import { loadStatus } from './chat-status.js';
 import type { ChatContext, ChatDeps, ChatLocale, ChatReply } from './chat-types.js';
 import { findChatUser } from './find-chat-user.js';
-import { createLinkCode, LINK_CODE_MINUTES, redeemLinkCode } from './link-codes.js';
+import { linkCommand } from './link-command.js';
 import { MESSAGES, type Messages } from './messages.js';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.js';
 import { parseItemRef } from './parse-item-ref.js';
@@ -54,12 +54,7 @@ async function dispatch(command: ChatCommand, r: Run): Promise<string> {
       const count = await undoFlattr(deps.db, r.user.userId, ref, deps.now());
       return count > 0 ? m.undone(count) : m.undoNothing;
     }
-    case 'link': {
-      if (!command.code) return m.linkCode(await createLinkCode(deps.db, ctx.platform, ctx.userExternalId, deps.now()), LINK_CODE_MINUTES);
-      const outcome = await redeemLinkCode(deps.db, ctx.platform, ctx.userExternalId, command.code, deps.now());
-      if (outcome === 'linked') return m.linked(ctx.platform);
-      return outcome === 'already_same' ? m.linkAlreadySame : outcome === 'owned_elsewhere' ? m.linkOwnedElsewhere : m.linkBadCode;
-    }
+    case 'link': return linkCommand(r, command.code, command.confirm);
     case 'channel': {
       if (!ctx.isCommunityAdmin) return m.channelNotAdmin;
       if (!ctx.community || !ctx.channel) return m.channelNoChannel;

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/database.js';
+import type { Money } from '../domain/money.js';
 import { ensureAccounts } from '../ledger/accounts.js';
 import { holdEscrowFenceExclusive } from './escrow-fence.js';
 import { postTransfer, type EntryInput } from '../ledger/post-transfer.js';
@@ -17,8 +18,9 @@ type PayerBalance = { account_id: number; currency: string; payer_user_id: numbe
  * after and credits the creator directly (the claim re-points running runs'
  * recipients before it lets them go on). Idempotent: an empty escrow posts nothing, and the key names the
  * last escrow entry moved, so a retried call with the same state is a no-op.
+ * Returns what moved, per currency, so the person claiming can be told.
  */
-export async function claimEscrow(tx: Tx, identityId: number, userId: number): Promise<void> {
+export async function claimEscrow(tx: Tx, identityId: number, userId: number): Promise<Money[]> {
   await holdEscrowFenceExclusive(tx);
   await repointRecipientInRunningRuns(tx, identityId, userId);
   await tx.$queryRawUnsafe(`SELECT id FROM accounts WHERE kind = 'escrow' AND identity_id = $1 ORDER BY id FOR UPDATE`, identityId);
@@ -31,13 +33,14 @@ export async function claimEscrow(tx: Tx, identityId: number, userId: number): P
       ORDER BY a.currency, e.payer_user_id`,
     identityId,
   );
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   const currencies = [...new Set(rows.map((r) => r.currency))];
   const creators = await ensureAccounts(tx, currencies.map((currency) => ({ kind: 'creator' as const, userId, currency })));
   const entries: EntryInput[] = rows.map((r) => ({ accountId: r.account_id, currency: r.currency, amount: -r.balance, payerUserId: r.payer_user_id }));
-  currencies.forEach((currency, i) => {
+  const moved = currencies.map((currency, i) => {
     const total = rows.filter((r) => r.currency === currency).reduce((sum, r) => sum + r.balance, 0n);
     entries.push({ accountId: creators[i]!, currency, amount: total });
+    return { minor: total, currency: currency.trim() };
   });
   const lastEntry = rows.reduce((max, r) => (r.last_entry > max ? r.last_entry : max), 0n);
   await postTransfer(tx, {
@@ -46,4 +49,5 @@ export async function claimEscrow(tx: Tx, identityId: number, userId: number): P
     memo: `identity ${identityId} claimed by user ${userId}`,
     entries,
   });
+  return moved;
 }

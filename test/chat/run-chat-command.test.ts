@@ -134,19 +134,21 @@ describe.each(Object.entries(DATABASES))('runChatCommand on %s', (_kind, create)
     expect(await run(me, 'undo')).toContain('Give a message link');
   });
 
-  it('links a Discord account to a Slack user with a single-use code', async () => {
+  it('links a Discord account to a Slack user with a single-use code, once the person confirmed', async () => {
     const slack = person();
     await run(slack, 'budget 35');
     const code = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
     const discord = person({ platform: 'discord', userExternalId: `9000${seq}`, community: 'G1' });
-    expect(await run(discord, `link ${code.toLowerCase()}`)).toBe('This discord account is now linked: same user, same budget.');
+    expect(await run(discord, `link ${code.toLowerCase()} confirm`)).toBe('This discord account is now linked: same user, same budget.');
     expect(await settings(discord)).toMatchObject({ budget_minor: 3500n });
     expect(await run(discord, 'status')).toContain('Accounts: discord, slack.');
     const other = person({ platform: 'discord', userExternalId: `9100${seq}` });
     expect(await run(other, `link ${code}`)).toContain('unknown, used or expired');
+    expect(await run(other, `link ${code} confirm`)).toContain('unknown, used or expired');
     expect(await settings(other)).toBeUndefined();
     const again = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
     expect(await run(discord, `link ${again}`)).toBe('This account is already linked to that user.');
+    expect(await run(discord, `link ${again} confirm`)).toBe('This account is already linked to that user.');
   });
 
   it('refuses expired codes, malformed codes, and moving an account that has its own linked accounts', async () => {
@@ -156,19 +158,45 @@ describe.each(Object.entries(DATABASES))('runChatCommand on %s', (_kind, create)
     clock = new Date(later.getTime() + 16 * 60_000);
     const discord = person({ platform: 'discord', userExternalId: `9200${seq}` });
     try {
-      expect(await run(discord, `link ${code}`)).toContain('unknown, used or expired');
+      expect(await run(discord, `link ${code}`)).toContain('has expired');
+      expect(await run(discord, `link ${code} confirm`)).toContain('has expired');
     } finally {
       clock = later;
     }
+    expect(await settings(discord)).toBeUndefined();
     expect(await run(discord, 'link 0OIL')).toContain('unknown, used or expired');
     // A Discord user already tied to a second Slack account cannot be pulled away by a third.
     const busy = person({ platform: 'discord', userExternalId: `9300${seq}` });
     await run(busy, 'join');
     const busyCode = /code is ([A-Z0-9]{8})/.exec(await run(busy, 'link'))![1]!;
-    await run(person(), `link ${busyCode}`);
+    await run(person(), `link ${busyCode} confirm`);
     const third = /code is ([A-Z0-9]{8})/.exec(await run(person(), 'link'))![1]!;
     expect(await run(busy, `link ${third}`)).toContain('cannot be moved');
-    expect(await run(person({ platform: 'discord', userExternalId: `9400${seq}` }), `link ${third}`)).toContain('now linked');
+    expect(await run(busy, `link ${third} confirm`)).toContain('cannot be moved');
+    expect(await run(person({ platform: 'discord', userExternalId: `9400${seq}` }), `link ${third} confirm`)).toContain('now linked');
+  });
+
+  it('says what a link code would do, naming the account it joins, and changes nothing until confirmed', async () => {
+    const bob = person({ platform: 'discord', userExternalId: `8800${seq}` });
+    await run(bob, 'join');
+    await database.prisma.$executeRawUnsafe(`UPDATE identities SET handle = 'bob' WHERE platform = 'discord' AND external_id = $1`, bob.userExternalId);
+    const code = /code is ([A-Z0-9]{8})/.exec(await run(bob, 'link'))![1]!;
+    // Alice, a creator someone already flattred, is tricked into typing Bob's code.
+    const alice = person();
+    const escrowOf = await fundEscrow(alice.userExternalId, 630n);
+    await database.prisma.$executeRawUnsafe(`UPDATE identities SET handle = 'alice' WHERE id = $1`, escrowOf);
+    const preview = await run(alice, `link ${code}`);
+    expect(preview).toContain('This joins slack:alice to the flattr-hub account of discord:bob: discord:bob will receive what slack:alice earns, starting with the €6.30 waiting for it');
+    expect(preview).toContain(`\`/flattr link ${code} confirm\``);
+    expect(preview).toContain('do not confirm');
+    // Nothing moved: the identity is unclaimed, its escrow is still there, and the code is unspent.
+    const owner = async () => (await database.prisma.$queryRawUnsafe<{ user_id: number | null }[]>(`SELECT user_id FROM identities WHERE id = $1`, escrowOf))[0]!.user_id;
+    expect(await owner()).toBeNull();
+    expect(await escrowBalance(escrowOf)).toBe(630n);
+    expect(await run(alice, `link ${code} confirm`)).toBe('This slack account is now linked: same user, same budget. €6.30 waiting for it moved to your balance.');
+    expect(await owner()).not.toBeNull();
+    expect(await escrowBalance(escrowOf)).toBe(0n);
+    expect(await run({ ...person(), locale: 'fr' }, `link ${code}`)).toContain('inconnu, déjà utilisé ou expiré');
   });
 
   it('forgets link codes a day after they expire', async () => {
@@ -186,22 +214,31 @@ describe.each(Object.entries(DATABASES))('runChatCommand on %s', (_kind, create)
     expect(await codes()).toBe(0);
   });
 
+  /** An unclaimed identity with `amount` EUR cents in escrow; returns its id. */
+  const fundEscrow = async (externalId: string, amount: bigint, platform = 'slack') => {
+    const db = database.prisma;
+    const [identity] = await db.$queryRawUnsafe<{ id: number }[]>(
+      `INSERT INTO identities (platform, external_id) VALUES ($1, $2) RETURNING id`, platform, externalId);
+    await db.$transaction(async (tx) => {
+      const [external, escrow] = await ensureAccounts(tx, [{ kind: 'external', currency: 'EUR' }, { kind: 'escrow', identityId: identity!.id, currency: 'EUR' }]);
+      await postTransfer(tx, { kind: 'test', idempotencyKey: `chat-escrow-${platform}-${externalId}`, entries: [
+        { accountId: external!, currency: 'EUR', amount: -amount },
+        { accountId: escrow!, currency: 'EUR', amount, payerUserId: null },
+      ] });
+    });
+    return identity!.id;
+  };
+  const escrowBalance = async (identityId: number) => (await database.prisma.$queryRawUnsafe<{ b: bigint }[]>(
+    `SELECT coalesce(sum(e.amount), 0)::int8 AS b FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind = 'escrow' AND a.identity_id = $1`, identityId))[0]!.b;
+
   it('claims an unclaimed creator identity by code, moving its escrow to the user (money rule 9)', async () => {
     const slack = person();
     await run(slack, 'join');
     const creatorId = `90${seq}55`;
     const db = database.prisma;
-    const [identity] = await db.$queryRawUnsafe<{ id: number }[]>(
-      `INSERT INTO identities (platform, external_id) VALUES ('discord', $1) RETURNING id`, creatorId);
-    await db.$transaction(async (tx) => {
-      const [external, escrow] = await ensureAccounts(tx, [{ kind: 'external', currency: 'EUR' }, { kind: 'escrow', identityId: identity!.id, currency: 'EUR' }]);
-      await postTransfer(tx, { kind: 'test', idempotencyKey: `chat-escrow-${creatorId}`, entries: [
-        { accountId: external!, currency: 'EUR', amount: -630n },
-        { accountId: escrow!, currency: 'EUR', amount: 630n, payerUserId: null },
-      ] });
-    });
+    const identity = { id: await fundEscrow(creatorId, 630n, 'discord') };
     const code = /code is ([A-Z0-9]{8})/.exec(await run(slack, 'link'))![1]!;
-    expect(await run(person({ platform: 'discord', userExternalId: creatorId }), `link ${code}`)).toContain('now linked');
+    expect(await run(person({ platform: 'discord', userExternalId: creatorId }), `link ${code} confirm`)).toContain('now linked');
     const balances = await db.$queryRawUnsafe<{ kind: string; balance: bigint }[]>(
       `SELECT a.kind, sum(e.amount)::int8 AS balance FROM accounts a JOIN entries e ON e.account_id = a.id
         WHERE (a.kind = 'escrow' AND a.identity_id = $1) OR (a.kind = 'creator' AND a.user_id = (SELECT user_id FROM identities WHERE id = $1))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLinkCode, redeemLinkCode } from '../../src/chat/link-codes.js';
+import { createLinkCode, redeemLinkCode, type LinkResult } from '../../src/chat/link-codes.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { openRun } from '../../src/settlement/open-run.js';
 import { runSettlement } from '../../src/settlement/run-settlement.js';
@@ -78,7 +78,7 @@ describe('moving a claimed creator identity to another user while its period set
   it('credits the new owner once the identity moved after the run opened', async () => {
     await openRun(db(), PERIOD, settings({ batchSize: 1 }), NOW);
     const code = await createLinkCode(db(), 'discord', 'B-main', NOW);
-    expect(await redeemLinkCode(db(), 'slack', 'T1:R0', code, NOW)).toBe('linked');
+    expect((await redeemLinkCode(db(), 'slack', 'T1:R0', code, NOW, 'confirmed')).outcome).toBe('linked');
     const userB = await ownerOfR0();
     expect(userB).not.toBe(world().creatorIds[0]);
     await runSettlement(db(), PERIOD, settings({ batchSize: 1 }), {}, NOW);
@@ -87,16 +87,16 @@ describe('moving a claimed creator identity to another user while its period set
   });
 
   it('a move in the middle of a batch waits for it, then refuses: the old owner has been credited', async () => {
-    let move: Promise<string> | undefined;
+    let move: Promise<LinkResult> | undefined;
     const code = await createLinkCode(db(), 'discord', 'B-main', NOW);
     await runSettlement(db(), PERIOD, settings({ batchSize: 1 }), {
       onStage: async (stage, { batch }) => {
         if (stage !== 'batch-written' || batch !== 0) return;
-        move = redeemLinkCode(db(), 'slack', 'T1:R0', code, NOW);
+        move = redeemLinkCode(db(), 'slack', 'T1:R0', code, NOW, 'confirmed');
         await new Promise((r) => setTimeout(r, 300));
       },
     }, NOW);
-    expect(await move).toBe('owned_elsewhere');
+    expect((await move)?.outcome).toBe('owned_elsewhere');
     const userA = world().creatorIds[0]!;
     expect(await ownerOfR0()).toBe(userA);
     expect(await creatorBalances()).toEqual([{ user_id: userA, balance: await distributed() }]);
