@@ -1,9 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from './env.js';
+import { deleteKeys } from './delete-keys.js';
 
-/** Fail fast, with the fix, when a service the tests need is down. */
-export default async function setup(): Promise<void> {
+/**
+ * Fail fast, with the fix, when a service the tests need is down. Tags the
+ * run's queue prefixes, and at the end fails the run if any of its keys were
+ * left in Redis (each file removes its own: test/support/redis-cleanup.ts).
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const run = randomBytes(3).toString('hex');
+  // Forked test workers inherit the environment.
+  process.env.FLATTR_TEST_RUN = run;
   const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   try {
     await client.connect();
@@ -21,4 +30,11 @@ export default async function setup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  return async () => {
+    const left = await deleteKeys([`{t-${run}-*`]);
+    if (left === 0) return;
+    // A throw here is only printed by vitest; the exit code must say it too.
+    process.stderr.write(`\nFAIL: the tests left ${left} Redis keys under {t-${run}-…} (now deleted): a test file made a queue prefix without test/support/queue.ts, or wrote after its cleanup\n`);
+    process.exitCode = 1;
+  };
 }
