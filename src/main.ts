@@ -41,7 +41,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       const ingest = createIngestWorker({
         db: prisma, connection: await runtime.workerConnection(), redis, prefix: config.redis.queuePrefix,
         timeZone: config.money.timeZone, concurrency: config.ingest.concurrency, batchSize: config.ingest.batchSize,
-        logger: logger.child({ worker: 'ingest' }), metrics: runtime.metrics,
+        logger: logger.child({ worker: 'ingest' }), metrics: runtime.metrics, now: options.now,
       });
       runtime.onClose(() => ingest.close(), { name: 'ingest worker' });
       const settle = createSettleWorker({

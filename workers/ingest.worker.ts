@@ -27,6 +27,8 @@ export type IngestWorkerDeps = {
   batchesInFlight?: number;
   logger: Logger;
   metrics: Metrics;
+  /** The hub's clock (money rule 2 reads the current period from it). */
+  now?: () => Date;
 };
 
 /**
@@ -41,7 +43,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): { worker: Worker<Lik
     const stop = metrics.ingestBatch.startTimer();
     let outcomes: (LikeOutcome | Error)[];
     try {
-      outcomes = await recordLikes(db, events, { timeZone: deps.timeZone });
+      outcomes = await recordLikes(db, events, { timeZone: deps.timeZone, now: deps.now });
     } catch (error) {
       if (events.length === 1) throw error;
       logger.warn({ err: error, size: events.length }, 'ingest batch failed; retrying its events one by one');
@@ -59,7 +61,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): { worker: Worker<Lik
   const isolate = async (events: LikeEvent[]): Promise<(LikeOutcome | Error)[]> => {
     const results: (LikeOutcome | Error)[] = [];
     for (const event of events) {
-      results.push(await recordLikes(db, [event], { timeZone: deps.timeZone }).then((o) => o[0]!, (e: unknown) => e as Error));
+      results.push(await recordLikes(db, [event], { timeZone: deps.timeZone, now: deps.now }).then((o) => o[0]!, (e: unknown) => e as Error));
     }
     return results;
   };

@@ -20,6 +20,8 @@ export const IGNORE_REASONS = [
   'community_blocked',
   'community_not_allowed',
   'self_like',
+  // Dated more than 5 minutes after the hub's clock (money rule 2): refused before any rule is judged.
+  'future_dated',
 ] as const;
 export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 

@@ -72,3 +72,27 @@ export function isValidTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/** How far ahead of the hub's clock a like may be dated (clock skew); later than that it is invalid (money rule 2). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+export function isTooFarInFuture(occurredAt: Date, now: Date): boolean {
+  return occurredAt.getTime() - now.getTime() > MAX_FUTURE_SKEW_MS;
+}
+
+/**
+ * Money rule 2: the period a like counts in, so that no flattr ever lands in
+ * a period that will not be settled. Its own period while that one has not
+ * started settling and is the current or the previous one (or the next, for
+ * a like a few minutes ahead at a month's turn); otherwise the oldest of the
+ * previous and current periods that has not started settling.
+ */
+export function countingPeriod(own: Period, current: Period, started: ReadonlySet<Period>): Period {
+  const previous = previousPeriod(current);
+  if (own >= previous && !started.has(own)) return own;
+  if (!started.has(previous)) return previous;
+  // Past the current period only if an operator settled it early: the next open one.
+  let p = current;
+  while (started.has(p)) p = nextPeriod(p);
+  return p;
+}

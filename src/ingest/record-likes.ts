@@ -2,12 +2,16 @@ import type { Db, Tx } from '../db/database.js';
 import { flattrLockKey, LOCK_CLASS, takeFlattrLocksSql } from '../db/locks.js';
 import { judgeLike } from '../domain/judge-like.js';
 import { channelOfItem, type LikeEvent } from '../domain/like-event.js';
-import { nextPeriod, periodOf, type Period } from '../domain/period.js';
+import { countingPeriod, isTooFarInFuture, periodOf, previousPeriod, type Period } from '../domain/period.js';
 import { canonicalReaction } from '../domain/reactions.js';
 import type { LikeOutcome } from './outcome.js';
 import { createUnclaimedIdentities, identityKey, lookupPeople, type PlatformId } from './people.js';
 
-export type RecordLikesOptions = { timeZone: string };
+export type RecordLikesOptions = {
+  timeZone: string;
+  /** The hub's clock: which periods are current and previous, and which likes are dated in the future. */
+  now?: () => Date;
+};
 
 /** An accepted event, resolved to the rows it touches. */
 type Accepted = { index: number; event: LikeEvent; supporterId: number; period: Period; reaction: string; at: Date };
@@ -29,8 +33,11 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
   const unique = [...firstIndex.values()];
   if (unique.length === 0) return outcomes;
   // Each event's own period, computed once and outside the transaction.
+  const now = options.now?.() ?? new Date();
+  const current = periodOf(now, options.timeZone);
   const ownPeriod = new Map(unique.map((i) => [i, periodOf(new Date(events[i]!.occurredAt), options.timeZone)]));
-  const earliest = [...ownPeriod.values()].reduce((a, b) => (a < b ? a : b));
+  // The started runs that matter: from the previous period on (older likes move there or later).
+  const earliest = previousPeriod(current);
 
   await db.$transaction(async (tx) => {
     // Held until commit, so a settlement run cannot open between reading the runs and writing flattrs.
@@ -44,6 +51,10 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
       const event = events[index]!;
       const supporter = supporters.get(identityKey(event.platform, event.liker));
       const author = identities.get(identityKey(event.platform, event.author));
+      if (isTooFarInFuture(new Date(event.occurredAt), now)) {
+        outcomes[index] = { kind: 'ignored', reason: 'future_dated' };
+        continue;
+      }
       const verdict = judgeLike(event, supporter, author?.user_id);
       if (!verdict.accept) {
         outcomes[index] = { kind: 'ignored', reason: verdict.reason };
@@ -51,7 +62,7 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
       }
       accepted.push({
         index, event, supporterId: supporter!.userId, at: new Date(event.occurredAt),
-        period: openPeriodFor(ownPeriod.get(index)!, startedPeriods),
+        period: countingPeriod(ownPeriod.get(index)!, current, startedPeriods),
         reaction: event.reaction === undefined ? '' : canonicalReaction(event.reaction),
       });
     }
@@ -68,13 +79,6 @@ export async function recordLikes(db: Db, events: readonly LikeEvent[], options:
     await upsertFlattrs(tx, toApply, (a) => identities.get(identityKey(a.event.platform, a.event.author))!.id);
   }, { timeout: 60_000, maxWait: 30_000 });
   return outcomes;
-}
-
-/** Rule 2: a like for a period whose settlement has started counts in the next open one. */
-function openPeriodFor(period: Period, started: ReadonlySet<Period>): Period {
-  let p = period;
-  while (started.has(p)) p = nextPeriod(p);
-  return p;
 }
 
 async function claimEventIds(tx: Tx, accepted: readonly Accepted[]): Promise<Set<string>> {

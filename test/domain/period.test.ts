@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextPeriod, parsePeriod, periodEnd, periodOf, periodStart, previousPeriod } from '../../src/domain/period.js';
+import { countingPeriod, isTooFarInFuture, nextPeriod, parsePeriod, periodEnd, periodOf, periodStart, previousPeriod } from '../../src/domain/period.js';
+import { parseNdjsonLine } from '../../src/ingest/parse-ndjson-line.js';
 
 describe('periods in SETTLEMENT_TZ', () => {
   it('puts an instant in the month of the configured zone', () => {
@@ -31,5 +32,27 @@ describe('periods in SETTLEMENT_TZ', () => {
 
   it.each(['2026-13', '2026-1', '26-11', '2026/11', ''])('refuses the malformed period %j', (raw) => {
     expect(() => parsePeriod(raw)).toThrow(/^period: .*YYYY-MM/);
+  });
+
+  it.each([
+    // own period, started runs, counted in (current period 2026-12)
+    ['2026-12', [], '2026-12'],
+    ['2026-11', [], '2026-11'],
+    ['2026-09', [], '2026-11'],
+    ['2026-11', ['2026-11'], '2026-12'],
+    ['2026-09', ['2026-11'], '2026-12'],
+    ['2027-01', [], '2027-01'],
+    ['2026-12', ['2026-11', '2026-12'], '2027-01'],
+  ] as const)('counts a like of %s with runs started for %j in %s (money rule 2)', (own, started, expected) => {
+    expect(countingPeriod(own, '2026-12', new Set(started))).toBe(expected);
+  });
+
+  it('allows 5 minutes of clock skew and no more, in live events and imported lines', () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    expect(isTooFarInFuture(new Date('2026-12-01T12:05:00Z'), now)).toBe(false);
+    expect(isTooFarInFuture(new Date('2026-12-01T12:05:01Z'), now)).toBe(true);
+    const line = (occurredAt: string) => JSON.stringify({ platform: 'slack', action: 'like', liker: 'T1:U1', author: 'T1:U2', item: 'T1:C1:1', occurredAt });
+    expect(parseNdjsonLine(line('2026-12-01T12:10:00Z'), now)).toEqual({ ok: false, reason: 'occurredAt: more than 5 minutes in the future' });
+    expect(parseNdjsonLine(line('2026-12-01T12:04:00Z'), now)).toMatchObject({ ok: true });
   });
 });

@@ -14,7 +14,9 @@ describe.each(Object.entries(DATABASES))('recordLikes on %s', (_kind, create) =>
       `TRUNCATE users, identities, supporter_settings, like_events, reaction_states, flattrs, settlement_runs RESTART IDENTITY CASCADE`,
     );
   });
-  const record = (events: LikeEvent[], timeZone = 'UTC') => recordLikes(database.prisma, events, { timeZone });
+  // The hub's clock: early December, so November is the previous period and December the current one.
+  let now = new Date('2026-12-03T12:00:00Z');
+  const record = (events: LikeEvent[], timeZone = 'UTC') => recordLikes(database.prisma, events, { timeZone, now: () => now });
 
   it('makes one flattr per (supporter, item, period) and an unclaimed identity for an unknown creator', async () => {
     await supporter(database.prisma, 'slack', 'T1:U1');
@@ -105,20 +107,63 @@ describe.each(Object.entries(DATABASES))('recordLikes on %s', (_kind, create) =>
   });
 
   it('moves a like for a period whose settlement started into the next open period, and never touches the settled one', async () => {
+    now = new Date('2026-11-20T12:00:00Z');
+    try {
+      await supporter(database.prisma, 'slack', 'T1:U1');
+      await record([likeEvent({ item: 'T1:C1:old', occurredAt: '2026-10-20T10:00:00Z' })]);
+      await startRun('2026-10');
+      await record([
+        likeEvent({ item: 'T1:C1:late', occurredAt: '2026-10-31T23:59:00Z' }),
+        likeEvent({ item: 'T1:C1:old', action: 'unlike', occurredAt: '2026-10-21T10:00:00Z' }),
+      ]);
+      const rows = await flattrs(database.prisma);
+      expect(rows.map((r) => [r.item, r.period, r.status])).toEqual([
+        ['T1:C1:late', '2026-11', 'active'],
+        ['T1:C1:old', '2026-10', 'active'],
+      ]);
+    } finally {
+      now = new Date('2026-12-03T12:00:00Z');
+    }
+  });
+
+  const startRun = (period: string) => database.prisma.$executeRawUnsafe(
+    `INSERT INTO settlement_runs (period, status, fee_bps, policy, cutoff) VALUES ($1, 'running', 1000, 'keep', now())`, period);
+  const periodsOf = async () => (await flattrs(database.prisma)).map((r) => [r.item, r.period]);
+
+  it('counts a like in its own period while that is the current or previous one and has not started settling (money rule 2)', async () => {
     await supporter(database.prisma, 'slack', 'T1:U1');
-    await record([likeEvent({ item: 'T1:C1:old', occurredAt: '2026-10-20T10:00:00Z' })]);
-    await database.prisma.$executeRawUnsafe(
-      `INSERT INTO settlement_runs (period, status, fee_bps, policy, cutoff) VALUES ('2026-10', 'running', 1000, 'keep', now())`,
-    );
     await record([
-      likeEvent({ item: 'T1:C1:late', occurredAt: '2026-10-31T23:59:00Z' }),
-      likeEvent({ item: 'T1:C1:old', action: 'unlike', occurredAt: '2026-10-21T10:00:00Z' }),
+      likeEvent({ item: 'T1:C1:dec', occurredAt: '2026-12-01T00:00:00Z' }),
+      likeEvent({ item: 'T1:C1:nov', occurredAt: '2026-11-30T23:59:59Z' }),
     ]);
-    const rows = await flattrs(database.prisma);
-    expect(rows.map((r) => [r.item, r.period, r.status])).toEqual([
-      ['T1:C1:late', '2026-11', 'active'],
-      ['T1:C1:old', '2026-10', 'active'],
+    expect(await periodsOf()).toEqual([['T1:C1:dec', '2026-12'], ['T1:C1:nov', '2026-11']]);
+  });
+
+  it('puts an older like in the oldest open of the previous and current periods, never in a period nobody will settle', async () => {
+    await supporter(database.prisma, 'slack', 'T1:U1');
+    // September and October will never be settled again (the hub may have been down, or the like imported late).
+    await record([likeEvent({ item: 'T1:C1:sep', occurredAt: '2026-09-15T10:00:00Z' })]);
+    await startRun('2026-11');
+    await record([
+      likeEvent({ item: 'T1:C1:oct', occurredAt: '2026-10-15T10:00:00Z' }),
+      likeEvent({ item: 'T1:C1:nov-late', occurredAt: '2026-11-29T10:00:00Z' }),
     ]);
+    expect(await periodsOf()).toEqual([['T1:C1:nov-late', '2026-12'], ['T1:C1:oct', '2026-12'], ['T1:C1:sep', '2026-11']]);
+  });
+
+  it('refuses a like dated more than 5 minutes ahead of the clock, and takes one within that skew in its own period', async () => {
+    await supporter(database.prisma, 'slack', 'T1:U1');
+    now = new Date('2026-12-31T23:58:00Z');
+    try {
+      const outcomes = await record([
+        likeEvent({ item: 'T1:C1:skew', occurredAt: '2027-01-01T00:02:00Z' }),
+        likeEvent({ item: 'T1:C1:future', occurredAt: '2027-01-01T00:04:00Z' }),
+      ]);
+      expect(outcomes).toEqual([{ kind: 'accepted' }, { kind: 'ignored', reason: 'future_dated' }]);
+      expect(await periodsOf()).toEqual([['T1:C1:skew', '2027-01']]);
+    } finally {
+      now = new Date('2026-12-03T12:00:00Z');
+    }
   });
 
   it('judges opt-ins when the like is processed: an import after joining counts a like refused before', async () => {
