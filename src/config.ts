@@ -82,16 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...platformProblems(present),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  if (e.SLACK_BOT_TOKEN && e.SLACK_CLIENT_ID) problems.push('SLACK_BOT_TOKEN and SLACK_CLIENT_ID: set one (single workspace) or the other (OAuth install), not both');
-  if ((e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) || (!e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET)) problems.push('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for OAuth installs');
-  if ((e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID) && !e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when Slack is configured');
-  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
-  if (problems.length) throw new ConfigError(problems);
 
   const slackOn = Boolean(e.SLACK_SIGNING_SECRET && (e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID));
   const twitterOn = Boolean(e.TWITTER_BEARER_TOKEN || e.TWITTER_CLIENT_ID);
@@ -115,4 +111,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     secrets: { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN, sessionSecret: e.SESSION_SECRET },
   };
+}
+
+/** Variables that only make sense together: a half-configured platform is named, not silently left off. */
+function platformProblems(e: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (e.SLACK_BOT_TOKEN && e.SLACK_CLIENT_ID) problems.push('SLACK_BOT_TOKEN and SLACK_CLIENT_ID: set one (single workspace) or the other (OAuth install), not both');
+  if ((e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) || (!e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET)) problems.push('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for OAuth installs');
+  if ((e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID) && !e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when Slack is configured');
+  if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID) problems.push('SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth installs): required with SLACK_SIGNING_SECRET');
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
+  if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push('DISCORD_TOKEN: required with DISCORD_APPLICATION_ID');
+  return problems;
 }
