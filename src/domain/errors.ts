@@ -51,3 +51,21 @@ export class CurrencyNeedsBudgetError extends InvalidInputError {
     this.name = 'CurrencyNeedsBudgetError';
   }
 }
+
+/**
+ * An idempotency key already used for another operation (other amount,
+ * currency, account or kind). A key names one operation (money rule 11): its
+ * first use stands and nothing is written for the second.
+ */
+export class IdempotencyKeyConflictError extends InvalidInputError {
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(
+    readonly key: string,
+    /** What the key already names, for the operator: "transfer 12 (funding: wallet credit slack:T1:U1)". */
+    existing: string,
+  ) {
+    super('idempotency-key', `"${key}" was already used for ${existing} with other parameters; ` +
+      'a key names one operation: use a new key for a new one. Nothing was written.');
+    this.name = 'IdempotencyKeyConflictError';
+  }
+}

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/database.js';
+import { IdempotencyKeyConflictError } from '../domain/errors.js';
 
 export type EntryInput = { accountId: number; currency: string; amount: bigint; payerUserId?: number | null };
 export type TransferInput = { kind: string; idempotencyKey: string; period?: string; memo?: string; entries: readonly EntryInput[] };
@@ -9,8 +10,11 @@ export class UnbalancedTransferError extends Error {
 
 /**
  * Appends one double-entry transfer. Entries must sum to zero per currency.
- * The idempotency key makes a retried post a no-op: it returns the existing
- * transfer id with `created: false`, and nothing is written twice.
+ * The idempotency key names one operation (money rule 11): posting the same
+ * operation again (same kind, period and entries, in any order; zero
+ * entries are never written) returns the existing transfer id with
+ * `created: false`; anything else under that key throws
+ * IdempotencyKeyConflictError. Either way nothing is written twice.
  */
 export async function postTransfer(tx: Tx, transfer: TransferInput): Promise<{ id: bigint; created: boolean }> {
   const sums = new Map<string, bigint>();
@@ -26,12 +30,9 @@ export async function postTransfer(tx: Tx, transfer: TransferInput): Promise<{ i
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     transfer.kind, transfer.idempotencyKey, transfer.period ?? null, transfer.memo ?? null,
   );
-  if (!inserted[0]) {
-    const existing = await tx.$queryRawUnsafe<{ id: bigint }[]>(`SELECT id FROM transfers WHERE idempotency_key = $1`, transfer.idempotencyKey);
-    return { id: existing[0]!.id, created: false };
-  }
-  const id = inserted[0].id;
   const entries = transfer.entries.filter((e) => e.amount !== 0n);
+  if (!inserted[0]) return { id: await sameOperation(tx, transfer, entries), created: false };
+  const id = inserted[0].id;
   await tx.$executeRawUnsafe(
     `INSERT INTO entries (transfer_id, account_id, currency, amount, payer_user_id)
      SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int8[], $5::int[])`,
@@ -42,4 +43,26 @@ export async function postTransfer(tx: Tx, transfer: TransferInput): Promise<{ i
     entries.map((e) => e.payerUserId ?? null),
   );
   return { id, created: true };
+}
+
+/**
+ * The id of the transfer already posted under `transfer`'s key, when it is
+ * the same operation; else IdempotencyKeyConflictError. Its entries are read
+ * by transfer id, which has no index (settlement writes are faster without
+ * it): a scan, paid only when a key is used again.
+ */
+async function sameOperation(tx: Tx, transfer: TransferInput, entries: readonly EntryInput[]): Promise<bigint> {
+  // A concurrent first post of this key has committed by now: the insert waited for it.
+  const [stored] = await tx.$queryRawUnsafe<{ id: bigint; kind: string; period: string | null; memo: string | null }[]>(
+    `SELECT id, kind, trim(period) AS period, memo FROM transfers WHERE idempotency_key = $1`, transfer.idempotencyKey,
+  );
+  const storedEntries = await tx.$queryRawUnsafe<EntryInput[]>(
+    `SELECT account_id AS "accountId", trim(currency) AS currency, amount, payer_user_id AS "payerUserId" FROM entries WHERE transfer_id = $1`, stored!.id,
+  );
+  const operation = (kind: string, period: string | null, legs: readonly EntryInput[]) =>
+    JSON.stringify([kind, period, legs.map((e) => `${e.accountId}|${e.currency}|${e.amount}|${e.payerUserId ?? ''}`).sort()]);
+  if (operation(stored!.kind, stored!.period, storedEntries) !== operation(transfer.kind, transfer.period ?? null, entries)) {
+    throw new IdempotencyKeyConflictError(transfer.idempotencyKey, `transfer ${stored!.id} (${stored!.kind}${stored!.memo ? `: ${stored!.memo}` : ''})`);
+  }
+  return stored!.id;
 }

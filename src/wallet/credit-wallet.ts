@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { parseAmount, type Money } from '../domain/money.js';
 import { ensureAccounts } from '../ledger/accounts.js';
@@ -13,7 +13,9 @@ export type WalletCreditResult = { userId: number; credited: Money; balance: Mon
 /**
  * Manual funding: money in from outside (external account) to a supporter's
  * wallet, as one balanced transfer. The wallet currency is the supporter's;
- * a credit in another currency is refused rather than converted.
+ * a credit in another currency is refused rather than converted. With an
+ * idempotency key, the same credit again returns the first (`created:
+ * false`) and anything else under that key is refused (money rule 11).
  */
 export async function creditWallet(db: Db, input: WalletCredit): Promise<WalletCreditResult> {
   const platform = parsePlatform(input.platform);
@@ -30,22 +32,33 @@ export async function creditWallet(db: Db, input: WalletCredit): Promise<WalletC
     if (!rows[0]) throw new InvalidInputError('external-id', `no supporter ${platform}:${input.externalId}; create one with "flattr supporter set" first`);
     const { user_id: userId, currency } = rows[0];
     const amount = parseAmount(input.amount, input.currency ?? currency);
-    if (amount.currency !== currency) throw new InvalidInputError('currency', `the supporter's wallet is in ${currency}, not ${amount.currency}`);
     if (amount.minor <= 0n) throw new InvalidInputError('amount', 'must be more than zero');
+    // A key already used is judged by postTransfer against what it named
+    // (perhaps a credit made before a currency change); a new one in another
+    // currency than the wallet's is refused here.
+    if (amount.currency !== currency && !(input.idempotencyKey !== undefined && await keyUsed(tx, input.idempotencyKey))) {
+      throw new InvalidInputError('currency', `the supporter's wallet is in ${currency}, not ${amount.currency}`);
+    }
 
     const [external, wallet] = await ensureAccounts(tx, [
-      { kind: 'external', currency },
-      { kind: 'wallet', userId, currency },
+      { kind: 'external', currency: amount.currency },
+      { kind: 'wallet', userId, currency: amount.currency },
     ]);
+    // The same key for another amount, currency or supporter throws
+    // IdempotencyKeyConflictError, and the transaction writes nothing.
     const { created } = await postTransfer(tx, {
       kind: 'funding',
       idempotencyKey: input.idempotencyKey ?? `funding:${randomUUID()}`,
       memo: `wallet credit ${platform}:${input.externalId}`,
       entries: [
-        { accountId: external!, currency, amount: -amount.minor },
-        { accountId: wallet!, currency, amount: amount.minor },
+        { accountId: external!, currency: amount.currency, amount: -amount.minor },
+        { accountId: wallet!, currency: amount.currency, amount: amount.minor },
       ],
     });
-    return { userId, credited: amount, balance: { minor: await accountBalance(tx, wallet!), currency }, created };
+    return { userId, credited: amount, balance: { minor: await accountBalance(tx, wallet!), currency: amount.currency }, created };
   });
+}
+
+async function keyUsed(tx: Tx, key: string): Promise<boolean> {
+  return (await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM transfers WHERE idempotency_key = $1`, key)).length > 0;
 }
