@@ -62,6 +62,25 @@ describe('verifyLedger', () => {
       .rejects.toThrow(/supporter_settlements_split_check/);
   });
 
+  it('gives each check a stable snake_case name, once (the self-check\'s metric label)', () => {
+    const names = LEDGER_CHECKS.map((c) => c.check);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+
+  it('with all, runs every check and lists each broken one, the first named as before', async () => {
+    await db().$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (903, 'bad', 'bad')`);
+    await db().$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) VALUES (903, $1, 'EUR', 5)`, await wallet(first()));
+    await db().$executeRawUnsafe(`UPDATE supporter_settlements SET fee = fee + 1 WHERE supporter_id = $1`, first());
+    const stopped = await verifyLedger(db());
+    expect(stopped).toMatchObject({ ok: false, check: 'transfers_balance', broken: [{ check: 'transfers_balance' }] });
+    const all = await verifyLedger(db(), { all: true });
+    expect(all).toMatchObject({ ok: false, check: 'transfers_balance', invariant: 'every transfer sums to zero per currency', detail: 'transfer 903 sums to 5 EUR' });
+    // A fee one too high also leaves the shares one short of charged − fee.
+    expect(all.ok ? [] : all.broken.map((b) => b.check)).toEqual(['transfers_balance', 'fee_exact', 'shares_sum']);
+    expect(all.checked).toHaveLength(LEDGER_CHECKS.length - 3);
+  });
+
   it('names a wallet driven below zero', async () => {
     await db().$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (902, 'bad', 'overdraw')`);
     const fees = (await db().$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM accounts WHERE kind = 'fees'`))[0]!.id;
