@@ -9,7 +9,10 @@
  *   (a) one plain GROUP BY supporter over the flattrs,
  *   (b) the whole split as one INSERT … SELECT into a scratch table (the store's own limit),
  *   (c) a naive per-supporter ORM loop on a sample (rolled back), extrapolated (first round only),
- *   ours: the real settlement (ledger, shares, resumable batches) in a child process, with its peak RSS.
+ *   ours: the real settlement (ledger, shares, resumable batches) in a child process, with its peak RSS:
+ *         the production path, the settle worker on Redis with BENCH_CONCURRENCY batches at once (default 2),
+ *         timed from queuing the period's job to its completion; the ledger self-check that follows
+ *         every run is timed apart.
  * A shared 2-core machine swings ±20% from one minute to the next, so one
  * (b) next to one ours says little: rounds pair them, and the medians and
  * each round's ratio are printed.
@@ -23,19 +26,26 @@ import { migrate } from '../src/db/migrate.js';
 import { splitBudget } from '../src/domain/split.js';
 import { ensureAccounts } from '../src/ledger/accounts.js';
 import { postTransfer } from '../src/ledger/post-transfer.js';
-import { runSettlement } from '../src/settlement/run-settlement.js';
+import { Queue } from 'bullmq';
+import { QUEUES } from '../src/queues.js';
+import { enqueueSettlement } from '../src/settlement/enqueue-settlement.js';
+import { waitForSettlement } from '../src/settlement/wait-for-settlement.js';
+import { createLogger } from '../src/support/logger.js';
+import { TEST_REDIS_URL } from '../test/support/env.js';
+import { randomQueuePrefix } from '../test/support/queue.js';
+import { createSettleWorker } from '../workers/settle.worker.js';
 import { generateSettleWorld } from './settle-data.js';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PERIOD = '2026-10';
 const FEE_BPS = 1000;
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 2000);
-const LANES = Number(process.env.BENCH_LANES ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const NOW = new Date('2026-12-01T00:00:00Z');
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 300);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
-type Round = { groupByMs: number; insertSelectMs: number; oursMs: number; oursMaxRssMb: number };
+type Round = { groupByMs: number; insertSelectMs: number; oursMs: number; oursMaxRssMb: number; selfCheckMs: number };
 type Figures = { flattrs: number; supporters: number; rounds: Round[]; ormSampleMs: number; ormSample: number };
 
 if (process.argv[2] === 'child') {
@@ -128,12 +138,12 @@ async function benchRound(name: string, round: number, timeOrm?: (prisma: Prisma
     await checkpoint(client);
 
     const ours = await settleInChild(urlOf(name));
-    log(`round ${round + 1}: ours: ${sec(ours.ms)} s, peak RSS ${ours.maxRssMb} MB (${(ours.ms / insertSelectMs).toFixed(2)} × (b))`);
+    log(`round ${round + 1}: ours: ${sec(ours.ms)} s, peak RSS ${ours.maxRssMb} MB (${(ours.ms / insertSelectMs).toFixed(2)} × (b)); then the ledger self-check: ${sec(ours.selfCheckMs)} s`);
     const [{ settled, expected }] = (await client.query(
       `SELECT (SELECT count(*)::int FROM supporter_settlements WHERE period = $1) AS settled,
               (SELECT count(DISTINCT supporter_id)::int FROM flattrs WHERE period = $1 AND status = 'active') AS expected`, [PERIOD])).rows;
     if (settled !== expected) throw new Error(`expected ${expected} settled supporters, found ${settled}`);
-    return { groupByMs, insertSelectMs, oursMs: ours.ms, oursMaxRssMb: ours.maxRssMb };
+    return { groupByMs, insertSelectMs, oursMs: ours.ms, oursMaxRssMb: ours.maxRssMb, selfCheckMs: ours.selfCheckMs };
   });
 }
 
@@ -182,27 +192,43 @@ async function naiveOrmLoop(prisma: Prisma, sample: number): Promise<void> {
 }
 
 /** Ours runs in its own process so its peak RSS is its own. */
-async function settleInChild(dbUrl: string): Promise<{ ms: number; maxRssMb: number }> {
+async function settleInChild(dbUrl: string): Promise<{ ms: number; maxRssMb: number; selfCheckMs: number }> {
   const script = fileURLToPath(import.meta.url);
   const proc = spawn(process.execPath, [...process.execArgv, script, 'child', dbUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   proc.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
   const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
   if (code !== 0) throw new Error(`settlement child exited with ${code}`);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number };
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number; selfCheckMs: number };
 }
 
 async function child(dbUrl: string): Promise<void> {
-  const database = await openDatabase({ url: dbUrl, pgliteDir: '', poolSize: LANES + 1 });
+  // A batch per worker slot, plus the connection that opens beside the snapshot (concurrentOpen).
+  const database = await openDatabase({ url: dbUrl, pgliteDir: '', poolSize: CONCURRENCY + 1 });
+  const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+  const prefix = randomQueuePrefix();
+  const queue = new Queue(QUEUES.settle, { connection, prefix });
+  const settle = createSettleWorker({
+    db: database.prisma, connection, prefix, concurrency: CONCURRENCY, concurrentOpen: true, logger: createLogger('warn'), now: () => NOW,
+    settings: { feeBps: FEE_BPS, policy: 'keep', batchSize: BATCH_SIZE, timeZone: 'UTC', graceMinutes: 60 },
+  });
   try {
     // (a) and (b) run on a connected client; so does ours: the pool's connections
-    // are opened and the client's first query (about 0.1 s) is paid before timing.
-    await Promise.all(Array.from({ length: LANES + 1 }, () => database.prisma.$transaction((tx) => tx.$queryRawUnsafe('SELECT 1'))));
+    // are opened, the client's first query (about 0.1 s) and Redis's connections paid before timing.
+    await Promise.all(Array.from({ length: CONCURRENCY + 1 }, () => database.prisma.$transaction((tx) => tx.$queryRawUnsafe('SELECT 1'))));
+    await Promise.all([queue.waitUntilReady(), settle.worker.waitUntilReady()]);
     const t = performance.now();
-    await runSettlement(database.prisma, PERIOD, { feeBps: FEE_BPS, policy: 'keep', batchSize: BATCH_SIZE, timeZone: 'UTC', graceMinutes: 60 }, {}, NOW, { lanes: LANES });
+    const { job } = await enqueueSettlement(queue, PERIOD);
+    await waitForSettlement(queue, PERIOD, job.id!, { intervalMs: 5, selfCheck: false });
     const ms = performance.now() - t;
-    process.stdout.write(`${JSON.stringify({ ms, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    const check = await waitForSettlement(queue, PERIOD, job.id!, { intervalMs: 5 });
+    if (!check.selfCheck?.ok) throw new Error(`the ledger self-check after the run failed: ${JSON.stringify(check.selfCheck)}`);
+    const selfCheckMs = performance.now() - t - ms;
+    process.stdout.write(`${JSON.stringify({ ms, selfCheckMs, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
   } finally {
+    await settle.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
     await database.close();
   }
 }

@@ -1,13 +1,18 @@
 import { Queue, UnrecoverableError, WaitingChildrenError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Db } from '../src/db/database.js';
+import { selfCheckLedger } from '../src/ledger/self-check-ledger.js';
 import { QUEUES } from '../src/queues.js';
 import { enqueueSettlement } from '../src/settlement/enqueue-settlement.js';
-import { finishRun } from '../src/settlement/finish-run.js';
-import { loadRun, openRun, type SettlementSettings } from '../src/settlement/open-run.js';
+import { InvalidInputError } from '../src/domain/errors.js';
+import { PeriodNotEndedError, SettlementIncompleteError, SettlementNotOpenError } from '../src/settlement/errors.js';
+import type { SettlementSettings } from '../src/settlement/open-run.js';
 import { lastClosedPeriod } from '../src/settlement/period-close.js';
-import { pendingBatches, settleBatch } from '../src/settlement/settle-batch.js';
-import { batchJobSchema, SETTLE_JOB, settleJobSchema } from '../src/settlement/settle-jobs.js';
+import { createSettlementStages, type StageHook } from '../src/settlement/settlement-stages.js';
+import {
+  batchJobSchema, ledgerCheckJobId, ledgerCheckJobSchema, SETTLE_JOB, settleJobSchema, type SettleJob,
+} from '../src/settlement/settle-jobs.js';
 import type { Logger } from '../src/support/logger.js';
+import type { Metrics } from '../src/support/metrics.js';
 
 export type SettleWorkerDeps = {
   db: Db;
@@ -20,65 +25,112 @@ export type SettleWorkerDeps = {
   /** A job whose worker died (kill -9) is taken over after this long; batches are idempotent, so stalls are retried. */
   lockMs?: number;
   logger: Logger;
+  /** Where the ledger self-check reports (`flattr_ledger_ok`). */
+  metrics?: Pick<Metrics, 'ledgerOk'>;
+  /** Observes (or crashes) the run at each stage: crash-injection tests. */
+  onStage?: StageHook;
   now?: () => Date;
 };
 
+/** Passes over the batches before a run that keeps finding some pending fails (and is retried from its opening). */
+const MAX_PASSES = 3;
+/** Refusals that no retry cures: the job fails at once, with the refusal as its reason. */
+const isPermanent = (error: unknown) =>
+  error instanceof InvalidInputError || error instanceof PeriodNotEndedError || error instanceof SettlementNotOpenError;
+
 /**
- * Consumes `settle`. `period-close` (from the monthly job scheduler) queues
- * the parent job of the period that just closed. The parent `settle-YYYY-MM`
- * opens or resumes the run, fans out one child per pending batch and waits
- * for them (BullMQ's waiting-children step), then finishes the run. Every
- * step is idempotent in the database, so a retried, stalled or duplicated
- * job (a killed worker) changes nothing that is already settled.
+ * Consumes `settle`: the BullMQ shell around the stages of a run
+ * (src/settlement/settlement-stages.ts), the only place a period is settled,
+ * whether the monthly period close, `flattr settle`, a test or the bench
+ * asked for it. The parent job `settle-YYYY-MM` opens or resumes the run,
+ * fans out one child per pending batch and waits for them (BullMQ's
+ * waiting-children step), then finishes, fanning out again what a lost
+ * commit left pending. Every stage is idempotent in the database, so a
+ * retried, stalled or duplicated job (an exception, a killed worker) changes
+ * nothing already settled. A finished run queues the ledger self-check, as
+ * does a daily job scheduler (schedule-ledger-check.ts).
  */
 export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; close(): Promise<void> } {
   const { db, logger, settings } = deps;
   const now = deps.now ?? (() => new Date());
+  const stages = createSettlementStages({ db, settings, concurrentOpen: deps.concurrentOpen, onStage: deps.onStage, now });
   const queue = new Queue(QUEUES.settle, { connection: deps.connection, prefix: deps.prefix });
   queue.on('error', (error) => logger.warn({ err: error }, 'settle queue error'));
 
-  const parent = async (job: Job, token: string | undefined) => {
-    const { period } = parse(settleJobSchema, job);
-    const run = await openRun(db, period, settings, now(), { concurrent: deps.concurrentOpen ?? false });
-    if (run.status === 'settled') return { period, status: 'settled' };
-    for (;;) {
-      const pending = await pendingBatches(db, run.period);
-      if (pending.length === 0) break;
-      logger.info({ period, batches: pending.length }, 'settlement: fanning out batches');
-      await queue.addBulk(pending.map((batch) => ({
-        name: SETTLE_JOB.batch,
-        data: { period, batch },
-        opts: {
-          parent: { id: job.id!, queue: job.queueQualifiedName }, failParentOnFailure: true,
-          attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 30 * 24 * 3600 },
-        },
-      })));
-      if (await job.moveToWaitingChildren(token!)) throw new WaitingChildrenError();
-    }
-    await finishRun(db, run.period);
-    logger.info({ period }, 'settlement: period settled');
-    return { period, status: 'settled' };
+  /** Fans out a pass and says whether children are left to wait for. The step is written first, so a crash after it finishes, never reopens. */
+  const fanOut = async (job: Job, token: string, data: SettleJob, batches: number[], pass: number): Promise<boolean> => {
+    await job.updateData({ ...data, step: 'batches', pass });
+    logger.info({ period: data.period, batches: batches.length, pass }, 'settlement: fanning out batches');
+    await queue.addBulk(batches.map((batch) => ({
+      name: SETTLE_JOB.batch,
+      data: { period: data.period, batch },
+      opts: {
+        // A batch that fails for good is recorded on the parent, which then fails with its reason (below);
+        // failParentOnFailure would leave a mark that stops a resumed parent from ever waiting for children again.
+        parent: { id: job.id!, queue: job.queueQualifiedName }, ignoreDependencyOnFailure: true,
+        attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    })));
+    return job.moveToWaitingChildren(token);
   };
 
-  const batch = async (job: Job) => {
-    const { period, batch: number } = parse(batchJobSchema, job);
-    // A batch never opens a run: its parent did, and the run row fixes fee and policy.
-    return settleBatch(db, await loadRun(db, period), number);
+  const parent = async (job: Job, token: string) => {
+    const data = parse(settleJobSchema, job);
+    const { period } = data;
+    let pass = data.pass ?? 0;
+    if (data.step === 'batches') {
+      // Back from a pass, or retried after a crash that may have left children running: wait for them first.
+      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+      await failOnNewBatchFailure(job, data);
+    } else {
+      const { run, pending } = await stages.open(period);
+      if (run.status === 'settled') return { period, status: 'settled', selfCheck: null };
+      if (pending.length > 0 && await fanOut(job, token, data, pending, ++pass)) throw new WaitingChildrenError();
+    }
+    for (;;) {
+      const finished = await stages.finish(period);
+      if (finished.status === 'settled') break;
+      if (pass >= MAX_PASSES) {
+        // The retry starts over from the opening, with a fresh count of passes.
+        await job.updateData({ period, requestId: data.requestId, failures: data.failures });
+        throw new SettlementIncompleteError(period, finished.supporters);
+      }
+      if (await fanOut(job, token, data, finished.batches, ++pass)) throw new WaitingChildrenError();
+    }
+    logger.info({ period }, 'settlement: period settled');
+    // After finishRun committed: a check that fails reports, and never undoes the run.
+    const selfCheck = ledgerCheckJobId(period, data.requestId);
+    await queue.add(SETTLE_JOB.ledgerCheck, { trigger: 'settled', period }, {
+      jobId: selfCheck, attempts: 5, backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 },
+    });
+    return { period, status: 'settled', selfCheck };
   };
 
   const worker = new Worker(
     QUEUES.settle,
     async (job, token) => {
-      switch (job.name) {
-        case SETTLE_JOB.periodClose: {
-          const period = lastClosedPeriod(now(), settings.timeZone, settings.graceMinutes);
-          const { mine, state } = await enqueueSettlement(queue, period);
-          logger.info({ period, queued: mine, state }, 'period closed');
-          return { period };
+      try {
+        switch (job.name) {
+          case SETTLE_JOB.periodClose: {
+            const period = lastClosedPeriod(now(), settings.timeZone, settings.graceMinutes);
+            const { mine, state } = await enqueueSettlement(queue, period);
+            logger.info({ period, queued: mine, state }, 'period closed');
+            return { period };
+          }
+          case SETTLE_JOB.settle: return await parent(job, token!);
+          case SETTLE_JOB.batch: {
+            const { period, batch } = parse(batchJobSchema, job);
+            return await stages.settleBatch(period, batch);
+          }
+          case SETTLE_JOB.ledgerCheck: {
+            const { trigger, period } = parse(ledgerCheckJobSchema, job);
+            return await selfCheckLedger(db, { logger, metrics: deps.metrics, trigger, period });
+          }
+          default: throw new UnrecoverableError(`unknown settle job "${job.name}"`);
         }
-        case SETTLE_JOB.settle: return parent(job, token);
-        case SETTLE_JOB.batch: return batch(job);
-        default: throw new UnrecoverableError(`unknown settle job "${job.name}"`);
+      } catch (error) {
+        throw isPermanent(error) ? new UnrecoverableError((error as Error).message) : error;
       }
     },
     {
@@ -95,6 +147,19 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
       await queue.close();
     },
   };
+}
+
+/**
+ * A batch that spent its retries stops the run, with the batch's own reason,
+ * until someone resumes it (`flattr settle` retries the failed parent). The
+ * count of failures already reported is kept on the job, so the resumed run
+ * goes on: its finish finds the batch pending and settles it in a new pass.
+ */
+async function failOnNewBatchFailure(job: Job, data: SettleJob): Promise<void> {
+  const failures = Object.values(await job.getIgnoredChildrenFailures());
+  if (failures.length <= (data.failures ?? 0)) return;
+  await job.updateData({ ...data, failures: failures.length });
+  throw new UnrecoverableError(`a batch failed after its retries: ${failures.at(-1)}`);
 }
 
 function parse<T>(schema: { safeParse(d: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, job: Job): T {

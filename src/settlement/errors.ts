@@ -40,3 +40,12 @@ export class SettlementNotOpenError extends Error {
     this.name = 'SettlementNotOpenError';
   }
 }
+
+/** The settle job of a period failed for good (its retries spent, or a refusal): the run resumes when asked again. */
+export class SettlementFailedError extends Error {
+  readonly code = 'SETTLEMENT_FAILED';
+  constructor(readonly period: string, readonly reason: string) {
+    super(`settlement of ${period} failed: ${reason}; run "flattr settle --period ${period}" again to resume`);
+    this.name = 'SettlementFailedError';
+  }
+}

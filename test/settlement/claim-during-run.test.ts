@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createLinkCode, redeemLinkCode, type LinkResult } from '../../src/chat/link-codes.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { openRun } from '../../src/settlement/open-run.js';
-import { runSettlement } from '../../src/settlement/run-settlement.js';
 import { setSupporter } from '../../src/supporters/set-supporter.js';
-import { NOW, PERIOD, settings, useSettleWorld, type WorldSpec } from './support/settle-world.js';
+import { NOW, PERIOD, settings, settlePeriod, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
 /** Six supporters in EUR and USD flattr one unclaimed creator, R0. */
 const SPEC: WorldSpec = {
@@ -27,7 +26,7 @@ describe('claiming a creator while its period settles', () => {
   it('credits the creator directly when the claim comes after the run opened (accounts made on the way)', async () => {
     await openRun(db(), PERIOD, settings({ batchSize: 2 }), NOW);
     await setSupporter(db(), { platform: 'slack', externalId: 'T1:R0' });
-    await runSettlement(db(), PERIOD, settings({ batchSize: 2 }), {}, NOW);
+    await settlePeriod(db(), PERIOD, settings({ batchSize: 2 }));
     const d = await distributed();
     expect(await balances()).toEqual([
       { kind: 'creator', currency: 'EUR', balance: d.EUR },
@@ -38,13 +37,13 @@ describe('claiming a creator while its period settles', () => {
 
   it('a claim in the middle of a batch waits for it and moves what it escrowed', async () => {
     let claim: Promise<unknown> | undefined;
-    await runSettlement(db(), PERIOD, settings({ batchSize: 2 }), {
+    await settlePeriod(db(), PERIOD, settings({ batchSize: 2 }), {
       onStage: async (stage, { batch }) => {
         if (stage !== 'batch-written' || batch !== 0) return;
         claim = setSupporter(db(), { platform: 'slack', externalId: 'T1:R0' });
         await new Promise((r) => setTimeout(r, 300));
       },
-    }, NOW);
+    });
     await claim;
     const d = await distributed();
     const rows = await balances();
@@ -81,7 +80,7 @@ describe('moving a claimed creator identity to another user while its period set
     expect((await redeemLinkCode(db(), 'slack', 'T1:R0', code, NOW, 'confirmed')).outcome).toBe('linked');
     const userB = await ownerOfR0();
     expect(userB).not.toBe(world().creatorIds[0]);
-    await runSettlement(db(), PERIOD, settings({ batchSize: 1 }), {}, NOW);
+    await settlePeriod(db(), PERIOD, settings({ batchSize: 1 }));
     expect(await creatorBalances()).toEqual([{ user_id: userB, balance: await distributed() }]);
     expect(await verifyLedger(db())).toMatchObject({ ok: true });
   });
@@ -89,13 +88,13 @@ describe('moving a claimed creator identity to another user while its period set
   it('a move in the middle of a batch waits for it, then refuses: the old owner has been credited', async () => {
     let move: Promise<LinkResult> | undefined;
     const code = await createLinkCode(db(), 'discord', 'B-main', NOW);
-    await runSettlement(db(), PERIOD, settings({ batchSize: 1 }), {
+    await settlePeriod(db(), PERIOD, settings({ batchSize: 1 }), {
       onStage: async (stage, { batch }) => {
         if (stage !== 'batch-written' || batch !== 0) return;
         move = redeemLinkCode(db(), 'slack', 'T1:R0', code, NOW, 'confirmed');
         await new Promise((r) => setTimeout(r, 300));
       },
-    }, NOW);
+    });
     expect((await move)?.outcome).toBe('owned_elsewhere');
     const userA = world().creatorIds[0]!;
     expect(await ownerOfR0()).toBe(userA);

@@ -85,6 +85,8 @@ describe('flattr settle / report / ledger verify (CLI)', () => {
     expect(settled.code).toBe(0);
     expect(settled.stdout).toMatch(/settled 2026-10 in/);
     expect(settled.stdout).toMatch(/EUR: charged 35.00, fees 3.50, to creators 15.75, to escrow 15.75, to charity 0.00/);
+    // Every run is followed by the ledger self-check, here by the in-process worker before the command returns.
+    expect(settled.stdout).toMatch(/ledger self-check: \d+ invariants hold/);
 
     const report = await flattr('report', '--period', '2026-10', '--json');
     expect(report.code).toBe(0);
@@ -109,5 +111,26 @@ describe('flattr settle / report / ledger verify (CLI)', () => {
     const bad = await flattr('ledger', 'verify');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/ledger invariant broken: fee exactly F/);
+  }, 120_000);
+
+  it('exits 1 naming the broken check when the self-check after the run finds the ledger broken; the period stays settled', async () => {
+    const other = await createPostgresDatabase();
+    try {
+      await buildWorld(other.prisma, SPEC);
+      await other.prisma.$executeRawUnsafe(`INSERT INTO transfers (id, kind, idempotency_key) VALUES (900, 'adjustment', 'planted')`);
+      await other.prisma.$executeRawUnsafe(`INSERT INTO entries (transfer_id, account_id, currency, amount) SELECT 900, id, currency, 5 FROM accounts WHERE kind = 'wallet' LIMIT 1`);
+      const settled = await new Promise<Result>((resolve) => {
+        execFile(process.execPath, ['bin/flattr.js', 'settle', '--period', '2026-10'], {
+          cwd: ROOT, env: { ...process.env, DATABASE_URL: other.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+        }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+      });
+      expect(settled.stdout).toMatch(/settled 2026-10 in/);
+      expect(settled.stderr).toMatch(/2026-10 is settled, but the ledger self-check found "transfers_balance" broken: every transfer sums to zero per currency \(transfer 900 sums to 5 EUR\)/);
+      expect(settled.code).toBe(1);
+      const [run] = await other.prisma.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM settlement_runs`);
+      expect(run!.status).toBe('settled');
+    } finally {
+      await other.drop();
+    }
   }, 120_000);
 });

@@ -3,20 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { QUEUES } from '../../src/queues.js';
 import { enqueueSettlement } from '../../src/settlement/enqueue-settlement.js';
-import { runSettlement } from '../../src/settlement/run-settlement.js';
 import { settleJobId } from '../../src/settlement/settle-jobs.js';
+import type { SettleStage } from '../../src/settlement/settlement-stages.js';
+import { waitForSettlement } from '../../src/settlement/wait-for-settlement.js';
 import { createLogger } from '../../src/support/logger.js';
 import { createSettleWorker } from '../../workers/settle.worker.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { randomQueuePrefix } from '../support/queue.js';
 import { buildBigWorld } from './support/big-world.js';
-import { ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings } from './support/settle-world.js';
+import { ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings, settlePeriod, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
@@ -99,7 +101,75 @@ describe('kill -9 of a settling worker process', () => {
 
     await database.prisma.$executeRawUnsafe(RESET_SQL);
     await buildBigWorld(database.prisma, SUPPORTERS, 3);
-    await runSettlement(database.prisma, PERIOD, settings({ batchSize: 50 }), {}, NOW);
+    await settlePeriod(database.prisma, PERIOD, settings({ batchSize: 50 }), { concurrency: 2 });
     expect(recovered).toEqual(await ledgerFingerprint(database.prisma));
   }, 120_000);
+});
+
+/** 13 supporters in three currencies, claimed and unclaimed recipients (the world of resume.test.ts). */
+const SPEC: WorldSpec = {
+  recipients: [{ claimed: true }, { claimed: false }, { claimed: false }, { claimed: true }],
+  supporters: Array.from({ length: 13 }, (_, i) => ({
+    currency: ['EUR', 'USD', 'JPY'][i % 3]!,
+    budget: BigInt(100 + i * 337),
+    wallet: i % 5 === 4 ? 0n : BigInt(50 + i * 401),
+    flattrs: Array.from({ length: i % 6 }, (_, j) => ({ recipient: i + j, active: (i + j) % 7 !== 3 })),
+  })),
+};
+
+/**
+ * The crash points of resume.test.ts, as a real `kill -9`: a worker process
+ * (test/settlement/support/crash-worker.ts) kills itself when the run reaches
+ * the stage, inside a batch's transaction for `batch-written`; a second
+ * worker takes its stalled jobs over and the ledger is the clean run's.
+ */
+describe('kill -9 of the settle worker at every stage', () => {
+  const { db, url, reset } = useSettleWorld(SPEC);
+  let clean: Awaited<ReturnType<typeof ledgerFingerprint>>;
+
+  beforeAll(async () => {
+    await reset();
+    await settlePeriod(db(), PERIOD, settings({ policy: 'charity' }));
+    clean = await ledgerFingerprint(db());
+  });
+
+  const stages: [SettleStage, number][] = [
+    ['opened', 1], ['batch-written', 1], ['batch-written', 3], ['batch-committed', 1], ['batch-committed', 4], ['batches-done', 1], ['finished', 1],
+  ];
+  it.each(stages)('killed at %s (occurrence %i), another worker takes the run over: the clean ledger, no double credit', async (stage, nth) => {
+    const prefix = randomQueuePrefix();
+    const queue = new Queue(QUEUES.settle, { connection, prefix });
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', 'test/settlement/support/crash-worker.ts', url(), TEST_REDIS_URL, prefix, stage, String(nth), '3', 'charity',
+    ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      for (let i = 0; !output.includes('ready'); i++) {
+        if (i > 600 || child.exitCode !== null) throw new Error(`the crashing worker did not start: ${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const { job } = await enqueueSettlement(queue, PERIOD);
+      const [, signal] = await exited;
+      expect(signal).toBe('SIGKILL');
+
+      const takeover = createSettleWorker({
+        db: db(), connection, prefix, settings: settings({ policy: 'charity', batchSize: 3 }), concurrency: 1, lockMs: 1000,
+        logger: createLogger('silent'), now: () => NOW,
+      });
+      try {
+        await waitForSettlement(queue, PERIOD, job.id!, { intervalMs: 50 });
+      } finally {
+        await takeover.close();
+      }
+      expect(await ledgerFingerprint(db())).toEqual(clean);
+      expect(await verifyLedger(db())).toMatchObject({ ok: true });
+    } finally {
+      child.kill('SIGKILL');
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+    }
+  }, 60_000);
 });

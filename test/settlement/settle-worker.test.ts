@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/support/logger.js';
 import { QUEUES } from '../../src/queues.js';
 import { enqueueSettlement } from '../../src/settlement/enqueue-settlement.js';
-import { runSettlement } from '../../src/settlement/run-settlement.js';
 import { SETTLE_JOB, settleJobId } from '../../src/settlement/settle-jobs.js';
 import { createSettleWorker } from '../../workers/settle.worker.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { randomQueuePrefix } from '../support/queue.js';
 import { buildBigWorld } from './support/big-world.js';
-import { ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings } from './support/settle-world.js';
+import { ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings, settlePeriod } from './support/settle-world.js';
 
 const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
 const logger = createLogger('silent');
@@ -36,7 +35,7 @@ describe('settle worker on BullMQ', () => {
     database = await createPostgresDatabase();
     queue = new Queue(QUEUES.settle, { connection, prefix });
     await buildBigWorld(database.prisma, 60, 4);
-    await runSettlement(database.prisma, PERIOD, settings({ batchSize: 7 }), {}, NOW);
+    await settlePeriod(database.prisma, PERIOD, settings({ batchSize: 7 }));
     clean = await ledgerFingerprint(database.prisma);
   });
   afterAll(async () => {

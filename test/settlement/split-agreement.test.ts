@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitBudget, type UnspentPolicy } from '../../src/domain/split.js';
-import { runSettlement } from '../../src/settlement/run-settlement.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { DATABASES, type TestDatabase } from '../support/database.js';
-import { buildWorld, NOW, PERIOD, RESET_SQL, settings, type WorldSpec } from './support/settle-world.js';
+import { buildWorld, PERIOD, RESET_SQL, settings, settlePeriod, type WorldSpec } from './support/settle-world.js';
 
 const worldArb: fc.Arbitrary<WorldSpec> = fc.record({
   recipients: fc.array(fc.record({ claimed: fc.boolean() }), { minLength: 1, maxLength: 5 }),
@@ -62,7 +61,7 @@ describe.each(Object.entries(DATABASES))('SQL settlement agrees with the pure sp
         const db = database.prisma;
         await db.$executeRawUnsafe(RESET_SQL);
         const ids = await buildWorld(db, spec);
-        await runSettlement(db, PERIOD, settings({ feeBps, policy, batchSize }), {}, NOW);
+        await settlePeriod(db, PERIOD, settings({ feeBps, policy, batchSize }));
 
         const flattrs = await db.$queryRawUnsafe<{ id: bigint; supporter_id: number; recipient_identity_id: number }[]>(
           `SELECT id, supporter_id, recipient_identity_id FROM flattrs WHERE status = 'active' ORDER BY id`);

@@ -1,14 +1,16 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Db } from '../../db/database.js';
 import { toDecimalString } from '../../domain/money.js';
 import { QUEUES } from '../../queues.js';
 import type { Runtime } from '../../runtime.js';
 import { buildReport } from '../../settlement/build-report.js';
 import { enqueueSettlement, isInProgress } from '../../settlement/enqueue-settlement.js';
-import { SettlementInProgressError } from '../../settlement/errors.js';
+import type { SelfCheck } from '../../ledger/self-check-ledger.js';
+import { SettlementFailedError, SettlementInProgressError } from '../../settlement/errors.js';
 import { assertPeriodEnded } from '../../settlement/period-guard.js';
 import { previewSettlement } from '../../settlement/preview-settlement.js';
 import { settlementSettings } from '../../settlement/settings-from-config.js';
+import { waitForSettlement, type SettlementOutcome } from '../../settlement/wait-for-settlement.js';
 import { createSettleWorker } from '../../../workers/settle.worker.js';
 import { endProgress, out, progress } from '../output.js';
 
@@ -17,8 +19,9 @@ import { endProgress, out, progress } from '../output.js';
  * unfinished period before touching anything. Otherwise queues the period's
  * settle job (or resumes a failed or orphaned one), runs the settle worker in
  * this process when no hub consumes `settle`, shows progress, and returns once
- * the period is settled and committed. A run already being worked on by a
- * live worker is refused: one run per period.
+ * the period is settled and committed and the ledger self-check that follows
+ * every run has answered. A run already being worked on by a live worker is
+ * refused: one run per period.
  */
 export async function settleCommand(runtime: Runtime, o: { period: string; dryRun?: boolean }): Promise<number> {
   const settings = settlementSettings(runtime.config);
@@ -42,37 +45,49 @@ export async function settleCommand(runtime: Runtime, o: { period: string; dryRu
     const settle = createSettleWorker({
       db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings,
       concurrency: config.settlement.concurrency, concurrentOpen: kind === 'postgres',
-      lockMs: config.settlement.lockSeconds * 1000, logger: runtime.logger.child({ worker: 'settle' }),
+      lockMs: config.settlement.lockSeconds * 1000, logger: runtime.logger.child({ worker: 'settle' }), metrics: runtime.metrics,
     });
     runtime.onClose(() => settle.close());
     runtime.logger.info('no hub is consuming settle: running the settle worker in this process');
   }
 
   const started = Date.now();
-  const failure = await waitForSettlement(queue, prisma, period, (enqueued.job as Job).id!, started);
-  if (failure !== undefined) {
-    process.stderr.write(`flattr: settlement of ${period} failed: ${failure}; run the same command again to resume\n`);
-    return 1;
-  }
-  out(`settled ${period} in ${Math.round((Date.now() - started) / 100) / 10} s`);
-  await printSummary(prisma, period);
-  return 0;
-}
-
-/** Polls the job and the database until the run is settled (undefined) or the job failed (its reason). */
-async function waitForSettlement(queue: Queue, db: Db, period: string, jobId: string, started: number): Promise<string | undefined> {
+  let outcome: SettlementOutcome;
   try {
-    for (;;) {
-      const state = await queue.getJobState(jobId);
-      const p = await runProgress(db, period);
-      progress(`settle ${period}: ${p.settled}/${p.supporters} supporters settled (${state}, ${Math.round((Date.now() - started) / 100) / 10} s)`);
-      if (state === 'completed' && p.status === 'settled') return undefined;
-      if (state === 'failed') return (await queue.getJob(jobId))?.failedReason ?? 'unknown reason';
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    outcome = await waitForSettlement(queue, period, (enqueued.job as Job).id!, {
+      intervalMs: 250,
+      onPoll: async (state) => {
+        const p = await runProgress(prisma, period);
+        progress(`settle ${period}: ${p.settled}/${p.supporters} supporters settled (${state}, ${Math.round((Date.now() - started) / 100) / 10} s)`);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof SettlementFailedError)) throw error;
+    process.stderr.write(`flattr: ${error.message}\n`);
+    return 1;
   } finally {
     endProgress();
   }
+  out(`settled ${period} in ${Math.round((Date.now() - started) / 100) / 10} s`);
+  await printSummary(prisma, period);
+  return reportSelfCheck(period, outcome.selfCheck);
+}
+
+/**
+ * The ledger self-check that followed the run. A broken invariant exits 1 so
+ * a scheduled `flattr settle` alerts someone, but the period stays settled:
+ * the check only reads.
+ */
+function reportSelfCheck(period: string, check: SelfCheck | null): number {
+  if (!check) return 0;
+  if (check.ok) {
+    out(`  ledger self-check: ${check.checks} invariants hold`);
+    return 0;
+  }
+  for (const b of check.broken) {
+    process.stderr.write(`flattr: ${period} is settled, but the ledger self-check found "${b.check}" broken: ${b.invariant} (${b.detail}); run "flattr ledger verify"\n`);
+  }
+  return 1;
 }
 
 async function runStatus(db: Db, period: string): Promise<string | undefined> {

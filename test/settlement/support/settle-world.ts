@@ -1,9 +1,17 @@
 import type { Db } from '../../../src/db/database.js';
 import { ensureAccounts } from '../../../src/ledger/accounts.js';
 import { postTransfer } from '../../../src/ledger/post-transfer.js';
+import { Queue } from 'bullmq';
 import type { SettlementSettings } from '../../../src/settlement/open-run.js';
-import { runSettlement } from '../../../src/settlement/run-settlement.js';
+import type { StageHook } from '../../../src/settlement/settlement-stages.js';
+import type { SettlementOutcome } from '../../../src/settlement/wait-for-settlement.js';
+import { QUEUES } from '../../../src/queues.js';
+import { createLogger, type Logger } from '../../../src/support/logger.js';
+import type { Metrics } from '../../../src/support/metrics.js';
+import { settleInProcess } from '../../../workers/settle-in-process.js';
 import { createPostgresDatabase, type TestDatabase } from '../../support/database.js';
+import { TEST_REDIS_URL } from '../../support/env.js';
+import { randomQueuePrefix } from '../../support/queue.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A small world for settlement tests, built by plain SQL so ids are the same on every build. */
@@ -65,12 +73,50 @@ export function useSettleWorld(spec: WorldSpec, options: { settle?: SettlementSe
   const reset = async () => {
     await db().$executeRawUnsafe(RESET_SQL);
     world = await buildWorld(db(), spec);
-    if (options.settle) await runSettlement(db(), PERIOD, options.settle, {}, NOW);
+    if (options.settle) await settlePeriod(db(), PERIOD, options.settle);
   };
   beforeAll(async () => { database = await createPostgresDatabase(); });
   afterAll(async () => { await database?.drop(); });
   beforeEach(reset);
-  return { db, reset, world: () => world! };
+  return { db, reset, world: () => world!, url: () => database!.url! };
+}
+
+export const TEST_CONNECTION = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+
+export type SettleOptions = {
+  onStage?: StageHook;
+  now?: Date;
+  /** Batches settled at once by the worker (its concurrency); 1 by default. */
+  concurrency?: number;
+  concurrentOpen?: boolean;
+  /** A queue prefix to keep (a second settle resuming the first's failed job); by default a fresh one, obliterated after. */
+  prefix?: string;
+  logger?: Logger;
+  metrics?: Pick<Metrics, 'ledgerOk'>;
+  lockMs?: number;
+};
+
+/**
+ * Settles a period the way production does: the real settle worker on Redis,
+ * in this process (settleInProcess), with the stages' hooks for crash injection.
+ */
+export async function settlePeriod(db: Db, period: string, settings: SettlementSettings, options: SettleOptions = {}): Promise<SettlementOutcome> {
+  const prefix = options.prefix ?? randomQueuePrefix();
+  try {
+    return await settleInProcess({
+      db, connection: TEST_CONNECTION, prefix, settings, concurrency: options.concurrency ?? 1, concurrentOpen: options.concurrentOpen,
+      lockMs: options.lockMs, logger: options.logger ?? createLogger('silent'), metrics: options.metrics, onStage: options.onStage,
+      now: () => options.now ?? NOW,
+    }, period, { intervalMs: 10 });
+  } finally {
+    if (!options.prefix) await obliterate(prefix);
+  }
+}
+
+/** Removes every settle job under a prefix (tests' queues are their own). */
+export async function obliterate(prefix: string): Promise<void> {
+  const queue = new Queue(QUEUES.settle, { connection: TEST_CONNECTION, prefix });
+  try { await queue.obliterate({ force: true }); } finally { await queue.close(); }
 }
 
 export async function fundWallet(db: Db, userId: number, currency: string, amount: bigint, key: string): Promise<void> {
