@@ -13,6 +13,7 @@ import { createTokenCipher } from './support/token-cipher.js';
 import { createSettleWorker } from '../workers/settle.worker.js';
 import { createEscrowWorker, scheduleEscrowRelease } from '../workers/escrow.worker.js';
 import { schedulePeriodClose } from './settlement/schedule-settlement.js';
+import { scheduleLedgerCheck } from './settlement/schedule-ledger-check.js';
 import { settlementSettings } from './settlement/settings-from-config.js';
 import { redactUrl } from './support/redact.js';
 
@@ -47,7 +48,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       const settle = createSettleWorker({
         db: prisma, connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix, settings: settlementSettings(config),
         concurrency: config.settlement.concurrency, concurrentOpen: kind === 'postgres',
-        lockMs: config.settlement.lockSeconds * 1000, logger: logger.child({ worker: 'settle' }), now: options.now,
+        lockMs: config.settlement.lockSeconds * 1000, logger: logger.child({ worker: 'settle' }), metrics: runtime.metrics, now: options.now,
       });
       runtime.onClose(() => settle.close(), { name: 'settle worker' });
       const escrow = createEscrowWorker({
@@ -56,6 +57,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       });
       runtime.onClose(() => escrow.close(), { name: 'escrow worker' });
       await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
+      await scheduleLedgerCheck(await runtime.queue(QUEUES.settle), config.money.timeZone);
       await scheduleEscrowRelease(await runtime.queue(QUEUES.escrow), config.money.timeZone);
     }
 

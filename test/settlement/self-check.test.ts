@@ -1,8 +1,22 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Queue, type Job } from 'bullmq';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startHub } from '../../src/main.js';
+import { enqueueSettlement } from '../../src/settlement/enqueue-settlement.js';
+import { waitForSettlement } from '../../src/settlement/wait-for-settlement.js';
 import { LEDGER_CHECKS } from '../../src/ledger/verify-ledger.js';
+import { QUEUES } from '../../src/queues.js';
+import { DAILY_LEDGER_CHECK, scheduleLedgerCheck } from '../../src/settlement/schedule-ledger-check.js';
+import { SETTLE_JOB } from '../../src/settlement/settle-jobs.js';
 import { createMetrics, type Metrics } from '../../src/support/metrics.js';
-import { PERIOD, settings, settlePeriod, useSettleWorld, type WorldSpec } from './support/settle-world.js';
+import { createSettleWorker } from '../../workers/settle.worker.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { randomQueuePrefix } from '../support/queue.js';
+import { ledgerFingerprint, NOW, PERIOD, settings, settlePeriod, TEST_CONNECTION, useSettleWorld, type WorldSpec } from './support/settle-world.js';
 
 const SPEC: WorldSpec = {
   recipients: [{ claimed: false }, { claimed: true }],
@@ -31,7 +45,16 @@ async function plantUnbalancedEntry(db: ReturnType<ReturnType<typeof useSettleWo
     transfer!.id);
 }
 
-/** `flattr ledger verify` run by the hub itself, after every run; the result is `flattr_ledger_ok{check}`. */
+async function waitForCompletion(queue: Queue, job: Job): Promise<unknown> {
+  for (let i = 0; ; i++) {
+    const state = await queue.getJobState(job.id!);
+    if (state === 'completed') return (await queue.getJob(job.id!))!.returnvalue;
+    if (state === 'failed' || i > 1000) throw new Error(`job ${job.id} is ${state}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** `flattr ledger verify` run by the hub itself, after every run and daily; the result is `flattr_ledger_ok{check}`. */
 describe('ledger self-check', () => {
   const { db } = useSettleWorld(SPEC);
 
@@ -58,4 +81,65 @@ describe('ledger self-check', () => {
       `SELECT status, (SELECT count(*)::int FROM supporter_settlements) AS settled FROM settlement_runs WHERE period = $1`, PERIOD);
     expect(run).toEqual({ status: 'settled', settled: SPEC.supporters.length });
   });
+
+  it('daily: a planted unbalanced entry sets its gauge to 0, naming the check, with an error log; nothing settled changes', async () => {
+    await settlePeriod(db(), PERIOD, settings());
+    const settled = await ledgerFingerprint(db());
+    await plantUnbalancedEntry(db());
+
+    const prefix = randomQueuePrefix();
+    const queue = new Queue(QUEUES.settle, { connection: TEST_CONNECTION, prefix });
+    const metrics = createMetrics();
+    metrics.ledgerOk.set({ check: 'transfers_balance' }, 1);
+    const { logger, lines } = capturingLogger();
+    const worker = createSettleWorker({ db: db(), connection: TEST_CONNECTION, prefix, settings: settings(), concurrency: 1, logger, metrics });
+    try {
+      // The production scheduler, registered by every starting worker process: once.
+      await Promise.all([1, 2, 3].map(() => scheduleLedgerCheck(queue, 'Europe/Paris')));
+      expect(await queue.getJobSchedulers()).toEqual([expect.objectContaining({ key: DAILY_LEDGER_CHECK, pattern: '30 4 * * *', tz: 'Europe/Paris' })]);
+      // Its next daily job, run now rather than at 04:30.
+      const [next] = (await queue.getDelayed()).filter((j) => j.name === SETTLE_JOB.ledgerCheck);
+      expect(next).toBeDefined();
+      await next!.promote();
+      expect(await waitForCompletion(queue, next!)).toMatchObject({ ok: false, broken: [{ check: 'transfers_balance' }] });
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    expect(await gauge(metrics)).toEqual({ ...allHold(), transfers_balance: 0 });
+    expect(await metrics.registry.metrics()).toMatch(/^flattr_ledger_ok\{check="transfers_balance"\} 0$/m);
+    const errors = lines.filter((l) => l.level >= 50);
+    expect(errors).toEqual([expect.objectContaining({ check: 'transfers_balance', trigger: 'daily' })]);
+    expect(errors[0]!.msg).toMatch(/^ledger self-check failed: transfers_balance \(every transfer sums to zero per currency\): transfer \d+ sums to 5 EUR/);
+    // The check only reads: the settlement is as it was, the planted transfer aside.
+    const after = await ledgerFingerprint(db());
+    expect(after.settlements).toEqual(settled.settlements);
+    expect(after.shares).toEqual(settled.shares);
+    expect((after.transfers as { idempotency_key: string }[]).filter((t) => t.idempotency_key !== 'planted')).toEqual(settled.transfers);
+  });
+});
+
+describe('ledger self-check in a running hub', () => {
+  const { url: databaseUrl } = useSettleWorld(SPEC);
+
+  it('a worker hub registers the daily check, and its /metrics shows flattr_ledger_ok after a run', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-self-check-'));
+    const prefix = randomQueuePrefix();
+    const hub = await startHub(loadConfig({
+      DATABASE_URL: databaseUrl(), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1',
+      DATA_DIR: dataDir, LOG_LEVEL: 'silent',
+    }), { role: 'all', now: () => NOW });
+    try {
+      const queue = await hub.runtime.queue(QUEUES.settle);
+      expect(await queue.getJobScheduler(DAILY_LEDGER_CHECK)).toMatchObject({ pattern: '30 4 * * *', tz: 'UTC' });
+      const { job } = await enqueueSettlement(queue, PERIOD);
+      expect((await waitForSettlement(queue, PERIOD, job.id!, { intervalMs: 20 })).selfCheck).toMatchObject({ ok: true });
+      const body = await (await fetch(`${hub.url}/metrics`)).text();
+      for (const { check } of LEDGER_CHECKS) expect(body).toContain(`flattr_ledger_ok{check="${check}"} 1`);
+    } finally {
+      await hub.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
