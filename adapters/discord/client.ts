@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, REST, type IIdentifyThrottler } from 'discord.js';
 import { rejectNoticeRateLimit } from './send.js';
 
 export type DiscordClientConfig = { token: string; apiUrl?: string };
@@ -7,21 +7,28 @@ export type DiscordClientConfig = { token: string; apiUrl?: string };
 /** A raw gateway dispatch as discord.js re-emits it, sequence number included. */
 export type RawDispatch = { op: number; t: string | null; s: number | null; d: unknown };
 
+/** Which gateway shard a client connects (shard-leases.ts decides), and the throttler its IDENTIFY waits on. */
+export type ShardSpec = { id: number; count: number; identifyThrottler: IIdentifyThrottler };
+
 /**
- * The discord.js client: gateway connection, heartbeats, reconnect and
- * RESUME, REST with rate limits. Reactions are read from raw dispatches (see
+ * The discord.js client for one gateway shard: connection, heartbeats,
+ * reconnect and RESUME, REST with rate limits. One client per shard, so a
+ * process can connect and drop each shard on its own as it takes or loses
+ * the shard's lease. Reactions are read from raw dispatches (see
  * listen-reactions.ts), so no partials are needed to see reactions on
  * uncached messages; the intents are what makes Discord send them at all.
  * DirectMessageReactions is on so a DM reaction is seen and dropped with a
  * reason instead of vanishing.
  */
-export function createDiscordClient(config: DiscordClientConfig): Client {
+export function createDiscordClient(config: DiscordClientConfig, shard: ShardSpec): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions],
-    // As many shards as Discord recommends (one per 2,500 guilds), all in this process; event ids are per shard session.
-    shards: 'auto',
-    // DISCORD_API_URL moves every REST call (and so the gateway URL, from /gateway/bot) to a local fake.
-    rest: { ...(config.apiUrl ? { api: config.apiUrl } : {}), rejectOnRateLimit: rejectNoticeRateLimit },
+    // IDENTIFY carries shard [id, count]: Discord sends this connection the guilds with (guild_id >> 22) % count === id.
+    shards: [shard.id],
+    shardCount: shard.count,
+    // Shared by the shard clients of a process, so their IDENTIFYs respect max_concurrency together.
+    ws: { buildIdentifyThrottler: () => shard.identifyThrottler },
+    rest: restOptions(config),
     // Nothing here reads cached messages, members or users: reactions come raw, authors from REST
     // (author-lookup.ts). Unbounded by default, the member and user caches would grow with every reacting person.
     makeCache: Options.cacheWithLimits({
@@ -31,6 +38,20 @@ export function createDiscordClient(config: DiscordClientConfig): Client {
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
     }),
   });
+}
+
+/**
+ * REST for everything that is not a shard's own (author lookups, notices,
+ * command registration, GET /gateway/bot): it works whether or not this
+ * process holds a shard.
+ */
+export function createDiscordRest(config: DiscordClientConfig): REST {
+  return new REST(restOptions(config)).setToken(config.token);
+}
+
+function restOptions(config: DiscordClientConfig) {
+  // DISCORD_API_URL moves every REST call (and so the gateway URL, from /gateway/bot) to a local fake.
+  return { ...(config.apiUrl ? { api: config.apiUrl } : {}), rejectOnRateLimit: rejectNoticeRateLimit };
 }
 
 /**

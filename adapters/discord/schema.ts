@@ -60,3 +60,13 @@ export const interactionSchema = z.looseObject({
 
 /** READY: the session id names this connection's deliveries (see normalize.ts GatewayStamp). */
 export const readySchema = z.looseObject({ session_id: z.string().min(1) });
+
+/**
+ * GET /gateway/bot: how many shards Discord wants (one per 2,500 guilds at
+ * most) and how many may IDENTIFY at once.
+ * https://discord.com/developers/docs/events/gateway#get-gateway-bot
+ */
+export const gatewayBotSchema = z.looseObject({
+  shards: z.number().int().min(1),
+  session_start_limit: z.looseObject({ max_concurrency: z.number().int().min(1) }),
+});

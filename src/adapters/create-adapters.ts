@@ -2,6 +2,7 @@ import { createSlackAdapter } from '../../adapters/slack/index.js';
 import type { Config } from '../config.js';
 import type { AdapterContext, PlatformAdapter } from './port.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
+import { DEFAULT_REDIS_URL } from '../support/redis.js';
 
 /**
  * The configured platform adapters, as a plain array. A platform whose
@@ -11,7 +12,8 @@ import { createDiscordAdapter } from '../../adapters/discord/index.js';
 export function createAdapters(config: Config, context: AdapterContext): PlatformAdapter[] {
   const adapters: PlatformAdapter[] = [];
   if (config.slack) adapters.push(createSlackAdapter(config.slack, context));
-  if (config.discord) adapters.push(createDiscordAdapter(config.discord, context));
+  // Gateway shard leases live in the hub's Redis (ensureRedis falls back to DEFAULT_REDIS_URL as here).
+  if (config.discord) adapters.push(createDiscordAdapter(config.discord, context, { redis: { url: config.redis.url ?? DEFAULT_REDIS_URL, prefix: config.redis.queuePrefix } }));
   void config;
   void context;
   return adapters;

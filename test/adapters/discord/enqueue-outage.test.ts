@@ -55,7 +55,7 @@ describe('discord reactions while the likes queue is unreachable', () => {
       logger: createLogger('silent'), metrics, publicUrl: 'http://localhost', now: () => new Date(),
     };
     adapter = createDiscordAdapter({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl }, ctx, {
-      readyTimeoutMs: 10_000, likeBuffer: { initialBackoffMs: 50, maxBackoffMs: 500, ...options }, ...(stopTimeoutMs ? { stopTimeoutMs } : {}),
+      redis: { url: redis.url, prefix: randomQueuePrefix() }, readyTimeoutMs: 10_000, likeBuffer: { initialBackoffMs: 50, maxBackoffMs: 500, ...options }, ...(stopTimeoutMs ? { stopTimeoutMs } : {}),
     });
     await adapter.start();
   }

@@ -5,6 +5,8 @@ import { createLogger } from '../../../src/support/logger.js';
 import { createMetrics } from '../../../src/support/metrics.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord/fake-discord.js';
+import { TEST_REDIS_URL } from '../../support/env.js';
+import { randomQueuePrefix } from '../../support/queue.js';
 
 export type Recorded = { events: LikeEvent[]; ignored: { reason: string; details?: Record<string, unknown> }[] };
 
@@ -26,7 +28,8 @@ export async function startDiscordHarness(options: { now?: () => Date; commandSc
     now: options.now ?? (() => new Date()),
   };
   const adapter: DiscordAdapter = createDiscordAdapter(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, commandScope: options.commandScope }, ctx, { readyTimeoutMs: 10_000, deferAfterMs: options.deferAfterMs },
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, commandScope: options.commandScope }, ctx,
+    { redis: { url: TEST_REDIS_URL, prefix: randomQueuePrefix() }, readyTimeoutMs: 10_000, deferAfterMs: options.deferAfterMs },
   );
   return {
     fake, adapter, recorded,

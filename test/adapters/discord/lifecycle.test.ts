@@ -5,6 +5,8 @@ import { createLogger } from '../../../src/support/logger.js';
 import { createMetrics } from '../../../src/support/metrics.js';
 import { FakeDiscord, waitFor } from '../../fakes/discord/fake-discord.js';
 import { guildCreate } from '../../fakes/discord/payloads.js';
+import { TEST_REDIS_URL } from '../../support/env.js';
+import { randomQueuePrefix } from '../../support/queue.js';
 import { startDiscordHarness } from './harness.js';
 
 describe('discord /flattr definition', () => {
@@ -86,7 +88,9 @@ describe('discord adapter start failures', () => {
       emitLike: async () => {}, ignore: () => {}, db: undefined as never, cipher: undefined as never,
       logger: createLogger('silent'), metrics: createMetrics(), publicUrl: 'http://localhost', now: () => new Date(),
     };
-    const adapter = createDiscordAdapter({ token: 'not-the-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl }, ctx, { readyTimeoutMs: 5_000 });
+    const adapter = createDiscordAdapter({ token: 'not-the-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl }, ctx, {
+      redis: { url: TEST_REDIS_URL, prefix: randomQueuePrefix() }, readyTimeoutMs: 5_000,
+    });
     await expect(adapter.start()).rejects.toMatchObject({ name: 'DiscordStartError', code: 'DISCORD_LOGIN_FAILED', message: expect.stringContaining('DISCORD_TOKEN') });
     await expect(adapter.start()).rejects.toMatchObject({ code: 'DISCORD_LOGIN_FAILED' });
     expect(fake.gateway.identifies).toBe(0);

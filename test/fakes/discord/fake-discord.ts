@@ -85,11 +85,14 @@ export class FakeDiscord {
   }
 
   /** Types `/flattr <subcommand>` and resolves with the final reply text once the bot has answered. */
-  async command(userId: string, subcommand: string, options: CommandOption[] = [], extra: { locale?: string; permissions?: string } = {}) {
+  async command(userId: string, subcommand: string, options: CommandOption[] = [], extra: { locale?: string; permissions?: string; guildId?: string } = {}) {
     const id = this.state.nextId();
     const token = `interaction-token-${id}`;
+    const { guildId, ...rest } = extra;
+    // Typed in the first guild unless told: the interaction goes to that guild's shard.
+    const guild = this.guilds.find((g) => g.id === guildId) ?? this.guild;
     this.gateway.dispatch('INTERACTION_CREATE', flattrInteraction({
-      id, token, applicationId: this.applicationId, guildId: this.guild.id, channelId: this.guild.channelId, userId, subcommand, options, ...extra,
+      id, token, applicationId: this.applicationId, guildId: guild.id, channelId: guild.channelId, userId, subcommand, options, ...rest,
     }));
     await waitFor(() => finalReply(this.state.replies.get(token)) !== undefined, `a reply to /flattr ${subcommand}`);
     return finalReply(this.state.replies.get(token))!;

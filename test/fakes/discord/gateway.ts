@@ -26,6 +26,13 @@ export class FakeGateway {
   readonly wss = new WebSocketServer({ noServer: true });
   readonly sessions: Session[] = [];
   identifies = 0;
+  /** The `shard` array of every IDENTIFY, [shard_id, num_shards], in order. */
+  readonly identified: [number, number][] = [];
+  /**
+   * Times a shard was connected (IDENTIFY or RESUME) while another connection
+   * of the same shard was still open: with one process per shard, always 0.
+   */
+  overlaps = 0;
   resumes = 0;
   heartbeats = 0;
   intents?: number;
@@ -54,12 +61,22 @@ export class FakeGateway {
     return Number((BigInt(guildId) >> 22n) % BigInt(this.options.shardCount));
   }
 
-  /** Sends a numbered dispatch on the live session of the guild's shard (or keeps it for the next RESUME while disconnected). */
+  /**
+   * Sends a numbered dispatch on the latest session of the guild's shard (or
+   * keeps it for the next RESUME while disconnected), and, as Discord does,
+   * on every other open connection identified for that shard: two processes
+   * connecting one shard both hear its guilds. Returns the latest session's
+   * sequence number.
+   */
   dispatch(t: string, d: unknown): number {
     const data = (typeof d === 'object' && d !== null ? d : {}) as { guild_id?: string; id?: string };
     const guildId = data.guild_id ?? (t === 'GUILD_CREATE' ? data.id : undefined);
-    const session = this.sessionFor(guildId ? this.shardOf(guildId) : 0);
+    const shard = guildId ? this.shardOf(guildId) : 0;
+    const session = this.sessionFor(shard);
     if (!session) throw new Error('fake gateway: no session yet (wait for the client to IDENTIFY)');
+    for (const other of this.sessions) {
+      if (other !== session && other.shard === shard && other.socket?.readyState === WebSocket.OPEN) this.dispatchTo(other, t, d);
+    }
     return this.dispatchTo(session, t, d);
   }
 
@@ -68,6 +85,11 @@ export class FakeGateway {
     session.history.push({ s, t, d });
     if (session.socket?.readyState === WebSocket.OPEN) session.socket.send(JSON.stringify({ op: 0, t, s, d }));
     return s;
+  }
+
+  /** Open connections of a shard (more than one means two processes hear its guilds). */
+  openConnections(shard: number): number {
+    return this.sessions.filter((s) => s.shard === shard && s.socket?.readyState === WebSocket.OPEN).length;
   }
 
   /** Drops the connection with a close code; 4000 (unknown error) makes discord.js RESUME. */
@@ -117,9 +139,14 @@ export class FakeGateway {
 
   private identify(socket: WebSocket, d: Record<string, unknown>): void {
     if (d.token !== this.options.token) return void socket.close(4004, 'Authentication failed.');
+    const [shard = 0, count = 1] = Array.isArray(d.shard) ? (d.shard as number[]) : [];
+    // https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes
+    if (shard >= count) return void socket.close(4010, 'Invalid shard.');
+    if (count < this.options.shardCount) return void socket.close(4011, 'Sharding required.');
     this.identifies++;
+    this.identified.push([shard, count]);
     this.intents = d.intents as number;
-    const [shard = 0] = Array.isArray(d.shard) ? (d.shard as number[]) : [];
+    if (this.openConnections(shard) > 0) this.overlaps++;
     const session: Session = { id: randomBytes(16).toString('hex'), shard, sequence: 0, acknowledged: 0, history: [], socket };
     this.sessions.push(session);
     const guilds = this.options.guilds().filter((g) => this.shardOf(String(g.id)) === shard);
@@ -144,6 +171,7 @@ export class FakeGateway {
     const session = this.sessions.find((s) => s.id === d.session_id);
     if (d.token !== this.options.token || !session) return send(socket, { op: 9, d: false });
     this.resumes++;
+    if (this.sessions.some((s) => s !== session && s.shard === session.shard && s.socket?.readyState === WebSocket.OPEN)) this.overlaps++;
     session.socket = socket;
     const from = this.replayFrom ?? (d.seq as number);
     this.replayFrom = undefined;
