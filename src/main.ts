@@ -31,7 +31,14 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
   const { logger } = runtime;
   try {
     const secrets = loadSecrets(config.secrets, config.dataDir, logger);
-    const { prisma, kind } = await runtime.db();
+    const database = await runtime.db({ share: true });
+    const { prisma, kind } = database;
+    if (database.serve) {
+      // On the embedded default, commands run beside the hub through this socket (README).
+      const server = await database.serve({ logger: logger.child({ part: 'database socket' }) });
+      runtime.onClose(() => server.close(), { name: 'database socket' });
+      logger.info({ socket: server.socketDir }, 'embedded database shared with flattr commands on this machine');
+    }
     const redis = await runtime.redis();
     logger.info({ database: kind, redis: redactUrl(await runtime.redisUrl()), role: options.role }, 'flattr-hub starting');
     for (const adapter of describeAdapters(config)) {

@@ -27,11 +27,17 @@ export class Runtime {
     this.metrics = options.metrics ?? createMetrics();
   }
 
-  /** The database, migrated (migrations are advisory-locked, so every process may run them). */
-  db(): Promise<Database> {
+  /**
+   * The database, migrated (migrations are advisory-locked, so every process
+   * may run them). On the embedded default, a command finding a running hub
+   * uses the hub's database through its socket; `share` (the hub, on the
+   * first call) owns it instead and may serve it (database.serve).
+   */
+  db(options: { share?: boolean } = {}): Promise<Database> {
     this.database ??= (async () => {
-      const database = await openDatabase(this.config.database);
+      const database = await openDatabase({ ...this.config.database, share: options.share });
       this.closers.push({ name: 'database', run: () => database.close(), essential: true });
+      if (database.hubPid) this.logger.info({ hub: database.hubPid }, 'using the embedded database of the running hub');
       const { applied } = await migrate(database.prisma);
       if (applied.length) this.logger.info({ applied }, 'migrations applied');
       return database;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startHub, type Hub } from '../../src/main.js';
+import { openDatabase } from '../../src/db/database.js';
 import { runCli } from '../support/cli.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -111,10 +112,11 @@ describe('the flattr CLI', { timeout: 240_000 }, () => {
 });
 
 describe('the embedded database', { timeout: 240_000 }, () => {
+  // A hub shares its embedded database (test/cli/beside-hub.test.ts); another command holding it does not.
   it('refuses a second process on the same PGlite directory with what to do, and is free again once the first stops', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-pglite-'));
     const env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix() };
-    const hub = await startHub(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' }), { role: 'worker' });
+    const hub = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
     try {
       const refused = await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'T1:U1'], env);
       expect(refused.code).toBe(1);
