@@ -1,8 +1,22 @@
 #!/usr/bin/env node
-// The `flattr` command. TypeScript runs through tsx, so there is no build step
-// between a fresh `npm install` and a working CLI.
-import { register } from 'tsx/esm/api';
+// The `flattr` command. It runs the JavaScript that `npm install` compiled into
+// dist/ (scripts/build.mjs; `npm start` and `npm test` rebuild what changed), so
+// no compiler runs at start. When dist/ is missing or older than a source (an
+// edit, a pull without an install) it runs the sources through tsx instead:
+// slower to start, never stale.
+import { fileURLToPath } from 'node:url';
+import { distIsFresh } from '../scripts/dist-state.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const fromDist = distIsFresh(fileURLToPath(new URL('..', import.meta.url)));
+if (process.env.LOG_LEVEL === 'debug') {
+  process.stderr.write(fromDist ? 'flattr: running dist/\n' : 'flattr: running the TypeScript sources through tsx (dist/ is missing or older than them; `npm run build`)\n');
+}
+let main;
+if (fromDist) {
+  ({ main } = await import('../dist/src/cli/main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exit(await main(process.argv));

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './database.js';
 import { splitSqlStatements } from './split-sql.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+/**
+ * prisma/migrations is read at run time, not compiled: two levels up from src/db,
+ * three from dist/src/db where the bin runs the compiled code (scripts/build.mjs).
+ */
+export const MIGRATIONS_DIR = [new URL('../../prisma/migrations', import.meta.url), new URL('../../../prisma/migrations', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 
 /** Any fixed number: the advisory lock that keeps two starting processes from racing. */
 const MIGRATION_LOCK = 7_150_303_1;
