@@ -5,6 +5,8 @@ import type { Database } from './database.js';
 import { DatabaseInUseError, type LockHolder } from './pglite-lock.js';
 import { SOCKET_PORT, socketFile } from './pglite-server.js';
 
+const TURN_WAIT_MS = 60_000;
+
 /**
  * The embedded database of a running hub, through the socket it shares it on
  * (pglite-server.ts). The client is the same as for PostgreSQL; the
@@ -15,6 +17,9 @@ export async function openThroughHub(pgliteDir: string, holder: LockHolder & { s
   assertPrivate(holder.socketDir, pgliteDir, holder.pid);
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ host: holder.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: poolSize }),
+    // On PostgreSQL a BEGIN never waits; here it waits its turn on the one session, which a
+    // settlement batch of the hub may hold for seconds (Prisma gives up after 2 s by default).
+    transactionOptions: { maxWait: TURN_WAIT_MS },
   });
   try {
     await prisma.$queryRawUnsafe('SELECT 1');

@@ -1,5 +1,6 @@
 import { lstatSync, existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -112,6 +113,25 @@ describe('the embedded database shared on a socket', { timeout: 120_000 }, () =>
     await reset();
   });
 
+  it('lets a command\'s transaction wait its turn while the hub holds the session longer than Prisma\'s 2 s default', async () => {
+    const command = await openDatabase({ pgliteDir });
+    try {
+      const held = hub.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('INSERT INTO probe VALUES (15)');
+        await sleep(2600);
+      }, { timeout: 20_000 });
+      await sleep(100);
+      await command.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('INSERT INTO probe VALUES (16)');
+      });
+      await held;
+      expect(await rows()).toEqual([15, 16]);
+    } finally {
+      await command.close();
+      await reset();
+    }
+  });
+
   it('rolls back what a client left open when it goes away, and lets the others go on', async () => {
     const a = await client();
     await a.query('BEGIN');
@@ -147,6 +167,22 @@ describe('the embedded database shared on a socket', { timeout: 120_000 }, () =>
     await expect.poll(() => other.done, { timeout: 10_000 }).toBe(true);
     expect(await rows()).toEqual([40]);
     await reset();
+  });
+
+  it('answers an SSL request with no, and hangs up on a client that does not speak the protocol', async () => {
+    const talk = (bytes: number[]) => new Promise<{ reply: string; closed: boolean }>((resolve) => {
+      const socket = connect(socketFile(server.socketDir));
+      let reply = '';
+      socket.on('data', (d) => { reply += d.toString('latin1'); });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve({ reply, closed: true }));
+      socket.write(Buffer.from(bytes));
+      setTimeout(() => { socket.destroy(); resolve({ reply, closed: false }); }, 1500);
+    });
+    expect(await talk([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])).toEqual({ reply: 'N', closed: false });
+    expect((await talk([0, 0, 0, 8, 0, 9, 0, 9])).closed).toBe(true);
+    expect((await talk([0xff, 0xff, 0xff, 0xff, 0, 3, 0, 0])).closed).toBe(true);
+    expect(await hub.prisma.$queryRawUnsafe('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 
   it('takes advisory locks through the socket without ever blocking the hub on them', async () => {
@@ -209,6 +245,27 @@ describe('who opens the embedded database', { timeout: 120_000 }, () => {
       const started = Date.now();
       await expect(openDatabase({ pgliteDir })).rejects.toThrow(/in use by process \d+ \(another flattr command\); wait for it to finish/);
       expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await command.close();
+    }
+  });
+
+  it('a hub closing while a client is inside a transaction rolls it back and closes at once', async () => {
+    const pgliteDir = await fresh();
+    const hub = await openDatabase({ pgliteDir, share: true });
+    const server = await hub.serve!();
+    await hub.prisma.$executeRawUnsafe('CREATE TABLE probe (x int)');
+    const c = new pg.Client({ host: server.socketDir, port: 5432, user: 'postgres', database: 'postgres' });
+    c.on('error', () => {});
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query('INSERT INTO probe VALUES (1)');
+    const started = Date.now();
+    await hub.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    const command = await openDatabase({ pgliteDir });
+    try {
+      expect(await command.prisma.$queryRawUnsafe('SELECT count(*)::int AS n FROM probe')).toEqual([{ n: 0 }]);
     } finally {
       await command.close();
     }
