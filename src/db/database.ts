@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../support/logger.js';
 import { openThroughHub } from './open-through-hub.js';
@@ -48,6 +46,8 @@ export type OpenOptions = {
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.url) {
+    // Drivers load when used: a command pays only for the one it needs (about 0.2 s each).
+    const { PrismaPg } = await import('@prisma/adapter-pg');
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 }) });
     return { prisma, kind: 'postgres', close: () => prisma.$disconnect() };
   }
@@ -102,6 +102,7 @@ async function openOwned(dir: string, role: LockHolder['role']): Promise<Databas
 }
 
 async function openPglite(dir: string | undefined, unlock: () => void): Promise<{ database: Database; pglite: PGlite }> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const pglite = await PGlite.create(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const close = async () => {

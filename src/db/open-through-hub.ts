@@ -1,5 +1,4 @@
 import { lstatSync } from 'node:fs';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Database } from './database.js';
 import { DatabaseInUseError, type LockHolder } from './pglite-lock.js';
@@ -15,6 +14,7 @@ const TURN_WAIT_MS = 60_000;
  */
 export async function openThroughHub(pgliteDir: string, holder: LockHolder & { socketDir: string }, poolSize = 4): Promise<Database> {
   assertPrivate(holder.socketDir, pgliteDir, holder.pid);
+  const { PrismaPg } = await import('@prisma/adapter-pg');
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ host: holder.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: poolSize }),
     // On PostgreSQL a BEGIN never waits; here it waits its turn on the one session, which a
