@@ -1,28 +1,27 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { InvalidInputError } from '../domain/errors.js';
-import { startHub, type HubRole } from '../main.js';
-import { openDatabase } from '../db/database.js';
-import { DatabaseInUseError } from '../db/pglite-lock.js';
-import { migrate } from '../db/migrate.js';
-import { Runtime } from '../runtime.js';
-import { RedisUnavailableError } from '../support/redis.js';
-import { likesImportCommand } from './commands/likes-import.js';
-import { supporterSetCommand } from './commands/supporter-set.js';
-import { walletCreditCommand } from './commands/wallet-credit.js';
-import { settleCommand } from './commands/settle.js';
-import { reportCommand } from './commands/report.js';
-import { ledgerVerifyCommand } from './commands/ledger-verify.js';
-import { escrowReleaseCommand } from './commands/escrow-release.js';
-import { PeriodNotEndedError, SettlementInProgressError } from '../settlement/errors.js';
-import { out } from './output.js';
+import type { Config } from '../config.js';
+import type { HubRole } from '../main.js';
+import type { Runtime } from '../runtime.js';
 import { redactText } from '../support/redact.js';
+import { out } from './output.js';
+
+// Only light modules above: `flattr --help` must answer at once. Each command's
+// action imports what it needs (the config and zod, the hub, a database driver,
+// BullMQ, a platform SDK) when it runs, so no command pays for another's packages.
 
 /** SIGTERM ends the hub within 10 s whatever state Redis and the database are in (orchestrators kill at 10-30 s). */
 const STOP_DEADLINE_MS = 6000;
 
-/** Errors the operator can fix: one line, no stack. */
-const EXPECTED_ERRORS = [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError];
+/**
+ * Errors the operator can fix: one line, no stack. Their modules load after a
+ * failure, so --help never loads ioredis for RedisUnavailableError.
+ */
+async function expectedErrors(): Promise<Array<abstract new (...args: never[]) => Error>> {
+  const [{ ConfigError }, { InvalidInputError }, { DatabaseInUseError }, { RedisUnavailableError }, { PeriodNotEndedError, SettlementInProgressError }] = await Promise.all([
+    import('../config.js'), import('../domain/errors.js'), import('../db/pglite-lock.js'), import('../support/redis.js'), import('../settlement/errors.js'),
+  ]);
+  return [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError];
+}
 
 export function buildCli(run: (task: (config: Config) => Promise<number>) => Promise<void>): Command {
   const program = new Command('flattr')
@@ -33,6 +32,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .description('run the hub: HTTP server, workers and every configured platform adapter')
     .addOption(new Option('--role <role>', 'which parts to run').choices(['api', 'worker', 'all']).default('all'))
     .action((o: { role: HubRole }) => run(async (config) => {
+      const { startHub } = await import('../main.js');
       const hub = await startHub(config, { role: o.role });
       await new Promise<void>((resolve) => {
         let stopping = false;
@@ -51,6 +51,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
   program.command('migrate')
     .description('apply database migrations (PostgreSQL or embedded PGlite)')
     .action(() => run(async (config) => {
+      const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/database.js'), import('../db/migrate.js')]);
       const { prisma, kind, close } = await openDatabase(config.database);
       try {
         const result = await migrate(prisma);
@@ -66,7 +67,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .description('ingest NDJSON LikeEvents (one JSON object a line) through the live queue path; "-" reads standard input')
     .argument('<file>', 'NDJSON file, or - for standard input')
     .option('--json', 'print the summary as JSON')
-    .action((file: string, o: { json?: boolean }) => withRuntime(run, (rt) => likesImportCommand(rt, file, o)));
+    .action((file: string, o: { json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/likes-import.js')).likesImportCommand(rt, file, o)));
 
   const wallet = program.command('wallet').description('supporter wallets');
   wallet.command('credit')
@@ -76,7 +77,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .requiredOption('--amount <amount>', 'decimal amount, e.g. 35.00')
     .option('--currency <code>', "ISO 4217 code (default: the supporter's currency)")
     .option('--idempotency-key <key>', 'makes a retried credit a no-op')
-    .action((o) => withRuntime(run, (rt) => walletCreditCommand(rt, o)));
+    .action((o) => withRuntime(run, async (rt) => (await import('./commands/wallet-credit.js')).walletCreditCommand(rt, o)));
 
   const supporter = program.command('supporter').description('supporters (admin; chat commands do the same for users)');
   supporter.command('set')
@@ -93,7 +94,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--block <communities>', 'comma-separated community ids never to flattr in ("" clears)')
     .option('--allow <communities>', 'comma-separated community ids to flattr in only ("" clears)')
     .addOption(new Option('--locale <locale>', 'language of replies and notices').choices(['en', 'fr']))
-    .action((o: Record<string, unknown>) => withRuntime(run, (rt) => supporterSetCommand(rt, {
+    .action((o: Record<string, unknown>) => withRuntime(run, async (rt) => (await import('./commands/supporter-set.js')).supporterSetCommand(rt, {
       ...(o as { platform: string; externalId: string }),
       active: o.inactive ? false : o.active ? true : undefined,
     })));
@@ -102,25 +103,25 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .description('settle a period now and wait until it is committed (works with or without a running hub)')
     .requiredOption('--period <YYYY-MM>', 'the period (calendar month in SETTLEMENT_TZ) to settle')
     .option('--dry-run', 'show what would move, write nothing')
-    .action((o: { period: string; dryRun?: boolean }) => withRuntime(run, (rt) => settleCommand(rt, o)));
+    .action((o: { period: string; dryRun?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/settle.js')).settleCommand(rt, o)));
 
   program.command('report')
     .description('the settlement of a period')
     .requiredOption('--period <YYYY-MM>', 'the period')
     .option('--json', 'print the report as JSON (DESIGN.md section 4)')
-    .action((o: { period: string; json?: boolean }) => withRuntime(run, (rt) => reportCommand(rt, o)));
+    .action((o: { period: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/report.js')).reportCommand(rt, o)));
 
   program.command('ledger').description('the double-entry ledger')
     .command('verify')
     .description('check every ledger invariant; exit 1 naming the first broken one')
-    .action(() => withRuntime(run, (rt) => ledgerVerifyCommand(rt)));
+    .action(() => withRuntime(run, async (rt) => (await import('./commands/ledger-verify.js')).ledgerVerifyCommand(rt)));
 
   program.command('escrow').description('money held for creators who have not connected')
     .command('release')
     .description('return escrow older than ESCROW_HOLD_DAYS to the supporters who paid it')
     .option('--dry-run', 'show what would be returned')
     .option('--apply', 'return it')
-    .action((o: { dryRun?: boolean; apply?: boolean }) => withRuntime(run, (rt) => escrowReleaseCommand(rt, o)));
+    .action((o: { dryRun?: boolean; apply?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/escrow-release.js')).escrowReleaseCommand(rt, o)));
 
   program.addHelpText('after', () => `\nEvery command:\n${listCommands(program).map((c) => `  flattr ${c}`).join('\n')}\n`);
   return program;
@@ -136,6 +137,7 @@ function listCommands(command: Command, prefix = ''): string[] {
 
 async function withRuntime(run: (task: (config: Config) => Promise<number>) => Promise<void>, task: (rt: Runtime) => Promise<number>) {
   await run(async (config) => {
+    const { Runtime } = await import('../runtime.js');
     const runtime = new Runtime(config);
     try {
       return await task(runtime);
@@ -151,13 +153,14 @@ export async function main(argv: string[]): Promise<number> {
     // CLI commands log only warnings unless asked; the hub logs at info.
     const isStart = argv[2] === 'start';
     const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? (isStart ? 'info' : 'warn') };
+    const { loadConfig } = await import('../config.js');
     code = await task(loadConfig(env));
   };
   try {
     await buildCli(run).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (EXPECTED_ERRORS.some((E) => error instanceof E)) {
+    if ((await expectedErrors()).some((E) => error instanceof E)) {
       process.stderr.write(`flattr: ${redactText((error as Error).message)}\n`);
       return 1;
     }

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HEAVY = ['zod', 'fastify', '@bull-board/', 'discord.js', '@slack/bolt', 'bullmq', 'ioredis', '@prisma/client', '@prisma/adapter-pg', '@electric-sql/pglite', 'pino', 'prom-client'];
+
+/** The packages (node_modules/<name>) a `flattr` command loaded, read through a resolve hook. */
+async function packagesLoadedBy(args: string[], traceFile: string): Promise<{ code: number | null; stdout: string; packages: Set<string> }> {
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', './test/support/trace-imports.mjs', 'bin/flattr.js', ...args], {
+      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TRACE_IMPORTS_FILE: traceFile }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (exit) => resolve({ code: exit, stdout: out }));
+  });
+  const packages = new Set<string>();
+  for (const url of readFileSync(traceFile, 'utf8').split('\n')) {
+    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (match && !/\/node_modules\/(tsx|esbuild|get-tsconfig|resolve-pkg-maps)\//.test(url)) packages.add(match[1]!);
+  }
+  return { code, stdout, packages };
+}
+
+/** `flattr --help` answers at once: it loads commander and the config, none of the hub's heavy packages. */
+describe('what flattr --help loads', { timeout: 120_000 }, () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(path.join(tmpdir(), 'flattr-imports-')); });
+  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+  it.each([[['--help']], [['report', '--help']], [['start', '--help']]])('flattr %j loads no server, queue, database or platform package', async (args) => {
+    const { code, stdout, packages } = await packagesLoadedBy(args, path.join(dir, `${args.join('_')}.txt`));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Usage: flattr/);
+    expect(packages).toContain('commander');
+    expect([...packages].filter((name) => HEAVY.some((heavy) => name.startsWith(heavy)))).toEqual([]);
+  });
+});
