@@ -1,4 +1,5 @@
-import { lstatSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -268,6 +269,30 @@ describe('who opens the embedded database', { timeout: 120_000 }, () => {
       expect(await command.prisma.$queryRawUnsafe('SELECT count(*)::int AS n FROM probe')).toEqual([{ n: 0 }]);
     } finally {
       await command.close();
+    }
+  });
+
+  it('after a hub was killed, a command opens the database itself and the next hub replaces its stale socket', async () => {
+    const pgliteDir = await fresh();
+    const socketDir = `${pgliteDir}-socket`;
+    mkdirSync(pgliteDir, { recursive: true });
+    mkdirSync(socketDir, { mode: 0o700 });
+    writeFileSync(socketFile(socketDir), 'left by a killed hub');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(path.join(pgliteDir, 'flattr.pid'), `${dead}\nhub\n${socketDir}`);
+    const command = await openDatabase({ pgliteDir });
+    expect(command.hubPid).toBeUndefined();
+    await command.close();
+    writeFileSync(path.join(pgliteDir, 'flattr.pid'), `${dead}\nhub\n${socketDir}`);
+    const hub = await openDatabase({ pgliteDir, share: true });
+    try {
+      await hub.serve!();
+      expect(lstatSync(socketFile(socketDir)).isSocket()).toBe(true);
+      const through = await openDatabase({ pgliteDir });
+      expect(through.hubPid).toBe(process.pid);
+      await through.close();
+    } finally {
+      await hub.close();
     }
   });
 
