@@ -64,6 +64,8 @@ export function readyStatus(reply: Uint8Array): 'I' | 'T' | 'E' | undefined {
 export const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]);
 /** Query "ROLLBACK". */
 export const ROLLBACK = simpleQuery('ROLLBACK');
+/** Query "DISCARD ALL": session settings, prepared statements, cursors, temporary tables, listeners back to a fresh session's. */
+export const DISCARD_ALL = simpleQuery('DISCARD ALL');
 
 function simpleQuery(sql: string): Uint8Array {
   const text = Buffer.from(`${sql}\0`, 'utf8');

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import { nextFrontendMessages, readyStatus, SYNC, ROLLBACK } from './pg-wire.js';
+import { DISCARD_ALL, nextFrontendMessages, readyStatus, ROLLBACK, SYNC } from './pg-wire.js';
 
 export type SessionOptions = {
   /** A client that holds a transaction open and says nothing for this long is cut off (and rolled back): it blocks the hub. */
@@ -84,13 +84,20 @@ export function servePgliteSession(socket: Socket, pglite: PGlite, options: Sess
     }
   }
 
-  /** Leaves the session as the client found it: what it left open is rolled back, then others may go. */
+  /**
+   * Leaves the session as the client found it: what it left open is rolled
+   * back, and what it set for the session (SET, PREPARE, temporary tables,
+   * LISTEN) is discarded, so it does not outlive the client in the hub.
+   */
   async function release(): Promise<void> {
     clearIdle();
-    if (!lease) return;
+    if (!started) return;
+    lease ??= await takeSession(pglite);
     try {
-      const synced = await pglite.runExclusive(() => pglite.execProtocolRaw(SYNC));
-      if (readyStatus(synced) !== 'I' || pglite.isInTransaction()) await pglite.runExclusive(() => pglite.execProtocolRaw(ROLLBACK));
+      const run = (bytes: Uint8Array) => pglite.runExclusive(() => pglite.execProtocolRaw(bytes));
+      const synced = await run(SYNC);
+      if (readyStatus(synced) !== 'I' || pglite.isInTransaction()) await run(ROLLBACK);
+      await run(DISCARD_ALL);
     } catch (error) {
       options.onEvent?.('error', error);
     } finally {
@@ -111,7 +118,7 @@ export function servePgliteSession(socket: Socket, pglite: PGlite, options: Sess
   const done = new Promise<void>((resolve) => {
     socket.once('close', () => {
       closed = true;
-      work = work.then(release).then(resolve);
+      work = work.then(release).catch((error: unknown) => options.onEvent?.('error', error)).then(resolve);
     });
   });
   return { end: () => socket.destroy(), done };

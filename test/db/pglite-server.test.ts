@@ -170,6 +170,19 @@ describe('the embedded database shared on a socket', { timeout: 120_000 }, () =>
     await reset();
   });
 
+  it('discards what a client set for the session once it leaves, so it does not outlive it in the hub', async () => {
+    const a = await client();
+    await a.query(`SET TimeZone = 'Asia/Tokyo'`);
+    await a.query('PREPARE mine AS SELECT 1');
+    await a.query('CREATE TEMP TABLE scratch (x int)');
+    await a.end();
+    await expect.poll(async () => (await hub.prisma.$queryRawUnsafe<{ TimeZone: string }[]>('SHOW TimeZone'))[0]!.TimeZone, { timeout: 5000 }).toBe('UTC');
+    const b = await client();
+    await b.query('PREPARE mine AS SELECT 2');
+    expect((await b.query(`SELECT to_regclass('pg_temp.scratch') AS t`)).rows).toEqual([{ t: null }]);
+    await b.end();
+  });
+
   it('answers an SSL request with no, and hangs up on a client that does not speak the protocol', async () => {
     const talk = (bytes: number[]) => new Promise<{ reply: string; closed: boolean }>((resolve) => {
       const socket = connect(socketFile(server.socketDir));
