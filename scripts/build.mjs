@@ -22,9 +22,11 @@ if (!distIsFresh(root)) {
   const compiled = spawnSync(process.execPath, [tsc, '--build', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // The stamp says when this compile started, not when it ended: a source saved while
   // tsc ran is newer, so the bin will not trust dist/ and the next build compiles it.
-  // Type errors still emit JavaScript (as tsx would run it), and still fail the build.
+  // After type errors it says "never": the bin runs the sources until a clean build,
+  // and every build reports the errors again instead of passing the second time.
   const stamp = path.join(root, BUILD_STAMP);
-  if (existsSync(stamp)) utimesSync(stamp, started, started);
+  const at = compiled.status === 0 ? started : new Date(0);
+  if (existsSync(stamp)) utimesSync(stamp, at, at);
   if (compiled.status !== 0) {
     process.stderr.write('build: tsc reported errors (above); fix them, then `npm run build`\n');
     process.exit(compiled.status ?? 1);

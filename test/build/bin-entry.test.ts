@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,16 +29,23 @@ describe('the flattr bin and dist/', { timeout: 180_000 }, () => {
   let copy: string;
   const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
+  const copies: string[] = [];
+  const copyCheckout = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flattr-bin-'));
+    copies.push(dir);
+    for (const entry of ['bin', 'scripts', 'src', 'adapters', 'workers', 'prisma', 'prisma.config.ts', 'dist', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
+      cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    }
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    return dir;
+  };
+
   beforeAll(async () => {
     const build = await run(ROOT, ['scripts/build.mjs'], {});
     expect(build.code, build.stderr).toBe(0);
-    copy = mkdtempSync(path.join(tmpdir(), 'flattr-bin-'));
-    for (const entry of ['bin', 'scripts', 'src', 'adapters', 'workers', 'prisma', 'dist', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
-      cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
-    }
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    copy = copyCheckout();
   });
-  afterAll(() => { if (copy) rmSync(copy, { recursive: true, force: true }); });
+  afterAll(() => { for (const dir of copies) rmSync(dir, { recursive: true, force: true }); });
 
   it('runs dist/ when it was built after every source, and finds prisma/migrations from there', async () => {
     utimesSync(path.join(copy, 'dist/.tsbuildinfo'), later(5), later(5));
@@ -63,6 +70,32 @@ describe('the flattr bin and dist/', { timeout: 180_000 }, () => {
     const missing = await run(copy, ['bin/flattr.js', '--help'], { LOG_LEVEL: 'debug' });
     expect(missing.stderr).toContain('running the TypeScript sources through tsx');
     expect(missing.stdout).toContain('flattr supporter set');
+  });
+
+  it('recompiles what changed; after a type error every build fails and the bin runs the sources until it is fixed', async () => {
+    const checkout = copyCheckout();
+    const file = path.join(checkout, 'src/cli/output.ts');
+    const source = readFileSync(file, 'utf8');
+    writeFileSync(file, `${source}\nexport const built: string = 'changed';\n`);
+    const changed = await run(checkout, ['scripts/build.mjs'], {});
+    expect(changed.code, changed.stdout + changed.stderr).toBe(0);
+    expect(distIsFresh(checkout)).toBe(true);
+    expect(readFileSync(path.join(checkout, 'dist/src/cli/output.js'), 'utf8')).toContain("'changed'");
+
+    writeFileSync(file, `${source}\nexport const built: string = 42;\n`);
+    for (const attempt of [1, 2]) {
+      const broken = await run(checkout, ['scripts/build.mjs'], {});
+      expect(broken.code, `attempt ${attempt}`).not.toBe(0);
+      expect(broken.stdout + broken.stderr).toContain('TS2322');
+      expect(distIsFresh(checkout)).toBe(false);
+    }
+    const help = await run(checkout, ['bin/flattr.js', '--help'], { LOG_LEVEL: 'debug' });
+    expect(help.stderr).toContain('running the TypeScript sources through tsx');
+
+    writeFileSync(file, source);
+    const fixed = await run(checkout, ['scripts/build.mjs'], {});
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    expect(distIsFresh(checkout)).toBe(true);
   });
 
   it('counts a file added or deleted since the build (its folder changes), and the build settings', () => {
