@@ -203,15 +203,19 @@ describe('the embedded database shared on a socket', { timeout: 120_000 }, () =>
     const a = await client();
     await a.query('SELECT pg_advisory_lock(4242)');
     await a.query('SELECT pg_advisory_unlock(4242)');
-    // A session lock a client forgets belongs to the one PGlite session: the hub, on that same session, still gets the key.
+    // A session lock a client holds belongs to the one PGlite session: the hub, on that same session, still gets the key;
+    // one it forgets is released when it leaves.
     await a.query('SELECT pg_advisory_lock(4343)');
-    await a.end();
-    const taken = hub.prisma.$transaction(async (tx) => {
+    const takeBoth = () => hub.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4343)');
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4242)');
       return 'taken';
     });
-    expect(await Promise.race([taken, sleep(5000).then(() => 'blocked')])).toBe('taken');
+    expect(await Promise.race([takeBoth(), sleep(5000).then(() => 'blocked')])).toBe('taken');
+    await a.end();
+    const held = async () => (await hub.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`))[0]!.n;
+    await expect.poll(held, { timeout: 5000 }).toBe(0);
+    expect(await Promise.race([takeBoth(), sleep(5000).then(() => 'blocked')])).toBe('taken');
     // Two commands migrating beside the hub take the migration lock in turn.
     const [c1, c2] = [await openDatabase({ pgliteDir }), await openDatabase({ pgliteDir })];
     try {
