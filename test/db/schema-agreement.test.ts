@@ -6,7 +6,8 @@ type Model = { dbName: string; fields: Field[] };
 type Column = { table_name: string; column_name: string; data_type: string; character_maximum_length: number | null };
 
 /** Values that satisfy the migrations' CHECK constraints. */
-const CHECKED: Record<string, unknown> = { 'flattrs.status': 'active', 'accounts.kind': 'wallet', 'accounts.identity_id': null, 'supporter_settlements.flattrs': 2 };
+const CHECKED: Record<string, unknown> = { 'flattrs.status': 'active', 'accounts.kind': 'wallet', 'accounts.identity_id': null, 'supporter_settlements.flattrs': 2,
+  'notifications.kind': 'digest', 'notifications.status': 'pending' };
 
 /**
  * prisma/schema.prisma and the hand-written migrations must describe the same
