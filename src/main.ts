@@ -91,6 +91,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         },
         db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey), logger, metrics: runtime.metrics,
         http, publicUrl: config.http.publicUrl, now: options.now ?? (() => new Date()),
+        money: { escrowHoldDays: config.money.escrowHoldDays, timeZone: config.money.timeZone },
       });
       for (const adapter of adapters) {
         await adapter.start();

@@ -30,7 +30,15 @@ const SUBCOMMANDS: { name: string; description: string; options?: { name: string
     { name: 'confirm', description: 'After reading what linking does: confirm it', choices: ['confirm'] },
   ] },
   { name: 'login', description: 'A sign-in link for the dashboard' },
-  { name: 'channel', description: 'Admins: post payout notices in this channel' },
+  { name: 'channel', description: 'Admins: post payout notices in this channel', options: [
+    { name: 'off', description: 'Stop payout digests in this server instead', choices: ['off'] },
+  ] },
+  { name: 'statement', description: 'Your monthly statement by DM', options: [
+    { name: 'setting', description: 'on or off', required: true, choices: ['on', 'off'] },
+  ] },
+  { name: 'mentions', description: 'Whether payout digests mention (ping) you', options: [
+    { name: 'setting', description: 'on or off', required: true, choices: ['on', 'off'] },
+  ] },
   { name: 'help', description: 'What /flattr can do' },
 ];
 

@@ -29,6 +29,8 @@ export function createInteractionHandler(deps: { chat: ChatDeps; ignore: Adapter
       ...(interaction.channelId ? { channel: interaction.channelId } : {}),
       isCommunityAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
       locale: chatLocale(interaction.locale),
+      communityLocale: chatLocale(interaction.guildLocale),
+      displayName: interaction.user.globalName ?? interaction.user.username,
     }, line);
     const deferAfter = deps.deferAfterMs ?? DEFER_AFTER_MS;
     // 0: always defer (the reply then never races Discord's 3-second limit).

@@ -39,6 +39,8 @@ export const slashCommandSchema = z.looseObject({
   team_id: slackId,
   user_id: slackId,
   channel_id: slackId.optional(),
+  // Deprecated by Slack but still sent; only names a creator who turned digest mentions off.
+  user_name: z.string().max(100).optional().catch(undefined),
 });
 export type SlashCommand = z.infer<typeof slashCommandSchema>;
 

@@ -40,6 +40,8 @@ export type AdapterContext = {
   publicUrl: string;
   /** Injectable clock: platforms without event timestamps (Discord) stamp receipt time with it. */
   now(): Date;
+  /** ESCROW_HOLD_DAYS and SETTLEMENT_TZ, for the dates chat replies show (`/flattr status`); pass on to ChatDeps. */
+  money?: { escrowHoldDays: number; timeZone: string };
 };
 
 /** One platform. `start` and `stop` are idempotent: twice is the same as once. */

@@ -1,42 +1,53 @@
 import type { Db } from '../db/database.js';
-import { formatMoney } from '../domain/money.js';
+import type { Platform } from '../domain/like-event.js';
+import { formatMoney, type Money } from '../domain/money.js';
 import { DEFAULT_TRIGGERS } from '../domain/reactions.js';
+import { formatDay, formatPeriod } from '../notices/format-notice.js';
+import { loadPersonMoney, type PersonMoney } from '../people/load-person-money.js';
 import type { ChatLocale } from './chat-types.js';
-import type { ChatUser } from './find-chat-user.js';
-import type { StatusView } from './messages.js';
+import type { CreatorStatusView, StatusView } from './messages.js';
 import { formatEmoji } from './supporter-commands.js';
 
+export type StatusOptions = { holdDays: number; timeZone: string };
+
 /**
- * What `/flattr status` shows. "Pending" flattrs are the active ones in
- * periods whose settlement has not started, so no time zone is needed here.
+ * What `/flattr status` shows, from both sides of the person's money
+ * (src/people/load-person-money.ts): as a supporter, budget, opt-ins, wallet
+ * and flattrs not settled yet; as a creator, balance, the last settled
+ * period's income and escrow waiting per account with the day it starts
+ * going back. Undefined when the platform account is unknown.
  */
-export async function loadStatus(db: Db, user: ChatUser, platform: string, locale: ChatLocale): Promise<StatusView> {
-  const [settings] = await db.$queryRawUnsafe<{ budget_minor: bigint; active: boolean; platforms: string[]; trigger_reactions: string[] }[]>(
-    `SELECT budget_minor, active, platforms, trigger_reactions FROM supporter_settings WHERE user_id = $1`, user.userId,
+export async function loadStatus(db: Db, platform: Platform, externalId: string, locale: ChatLocale, o: StatusOptions): Promise<{ supporter?: StatusView; creator?: CreatorStatusView } | undefined> {
+  const person = await loadPersonMoney(db, platform, externalId, o.holdDays);
+  if (!person) return undefined;
+  const creator = creatorView(person, locale, o);
+  if (!person.supporter || person.userId === null) return { creator };
+  const [settings] = await db.$queryRawUnsafe<{ trigger_reactions: string[] }[]>(
+    `SELECT trigger_reactions FROM supporter_settings WHERE user_id = $1`, person.userId,
   );
-  const [wallet] = await db.$queryRawUnsafe<{ balance: bigint }[]>(
-    `SELECT coalesce(sum(e.amount), 0)::int8 AS balance
-       FROM accounts a JOIN entries e ON e.account_id = a.id
-      WHERE a.kind = 'wallet' AND a.user_id = $1 AND a.currency = $2`,
-    user.userId, user.currency,
-  );
-  const [pending] = await db.$queryRawUnsafe<{ n: bigint }[]>(
-    `SELECT count(*)::int8 AS n FROM flattrs f
-      WHERE f.supporter_id = $1 AND f.status = 'active'
-        AND NOT EXISTS (SELECT 1 FROM settlement_runs r WHERE r.period = f.period)`,
-    user.userId,
-  );
-  const identities = await db.$queryRawUnsafe<{ platform: string }[]>(
-    `SELECT platform FROM identities WHERE user_id = $1 ORDER BY platform, external_id`, user.userId,
-  );
-  const triggers = settings!.trigger_reactions.length ? settings!.trigger_reactions : [...DEFAULT_TRIGGERS];
+  const s = person.supporter;
+  const triggers = settings?.trigger_reactions.length ? settings.trigger_reactions : [...DEFAULT_TRIGGERS];
   return {
-    budget: formatMoney({ minor: settings!.budget_minor, currency: user.currency }, locale),
-    active: settings!.active,
-    platforms: settings!.platforms,
-    emoji: [formatEmoji(triggers, platform)],
-    wallet: formatMoney({ minor: wallet?.balance ?? 0n, currency: user.currency }, locale),
-    pending: Number(pending?.n ?? 0n),
-    linked: identities.map((i) => i.platform),
+    supporter: {
+      budget: formatMoney(s.budget, locale), active: s.active, platforms: s.platforms, emoji: [formatEmoji(triggers, platform)],
+      wallet: formatMoney(s.wallet, locale), pending: s.pendingFlattrs, linked: person.identities.map((i) => i.platform), creator,
+    },
+    creator,
+  };
+}
+
+/** The creator side, or undefined when there is nothing to show (no balance, income or escrow). */
+function creatorView(person: PersonMoney, locale: ChatLocale, o: StatusOptions): CreatorStatusView | undefined {
+  const { balances, lastPeriod, escrow } = person.creator;
+  const nonZero = balances.filter((b) => b.minor !== 0n);
+  if (nonZero.length === 0 && !lastPeriod && escrow.length === 0) return undefined;
+  const all = (amounts: Money[]) => amounts.map((a) => formatMoney(a, locale)).join(' + ');
+  return {
+    balance: nonZero.length || lastPeriod ? all(nonZero.length ? nonZero : [{ minor: 0n, currency: lastPeriod!.received[0]!.currency }]) : undefined,
+    lastPeriod: lastPeriod && { period: formatPeriod(lastPeriod.period, locale), received: all(lastPeriod.received), supporters: lastPeriod.supporters },
+    escrow: escrow.map((e) => ({
+      account: person.userId === null ? (locale === 'fr' ? 'vous' : 'you') : `${e.identity.platform} ${e.identity.handle ?? e.identity.externalId}`,
+      amount: formatMoney(e.amount, locale), until: formatDay(e.returnsFrom, locale, o.timeZone),
+    })),
   };
 }

@@ -16,13 +16,21 @@ export type ChatContext = {
   isCommunityAdmin: boolean;
   /** The platform's locale for this user, when it tells us. */
   locale?: ChatLocale;
+  /** The community's own locale where the platform has one (Discord: the server's); its payout digests use it. */
+  communityLocale?: ChatLocale;
+  /** The person's display name, when the platform gives it: digests name them by it once they turn mentions off. */
+  displayName?: string;
 };
 
 /** Always ephemeral: only the person who typed the command sees it. */
 export type ChatReply = { text: string };
 
-/** Constructible from an AdapterContext: `{ db, now, logger }`. */
-export type ChatDeps = { db: Db; now(): Date; logger: Logger };
+/**
+ * Constructible from an AdapterContext: `{ db, now, logger, money }`.
+ * `money`: ESCROW_HOLD_DAYS and SETTLEMENT_TZ, for the dates `/flattr status`
+ * shows (defaults 90 and UTC, the configuration's own defaults).
+ */
+export type ChatDeps = { db: Db; now(): Date; logger: Logger; money?: { escrowHoldDays: number; timeZone: string } };
 
 /** The platform's locale string ("fr-FR", "fr", "en-GB") reduced to one the hub speaks. */
 export function chatLocale(raw: string | undefined | null): ChatLocale | undefined {

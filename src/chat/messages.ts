@@ -2,6 +2,15 @@ import type { ChatLocale } from './chat-types.js';
 
 export type StatusView = {
   budget: string; active: boolean; platforms: string[]; emoji: string[]; wallet: string; pending: number; linked: string[];
+  /** The creator side, when there is one (a balance, last period's income or escrow waiting). */
+  creator?: CreatorStatusView;
+};
+
+/** A creator's money for `/flattr status`, formatted: balance, the last settled period's income, escrow waiting per account and until when. */
+export type CreatorStatusView = {
+  balance?: string;
+  lastPeriod?: { period: string; received: string; supporters: number };
+  escrow: { account: string; amount: string; until: string }[];
 };
 
 /** What `/flattr link CODE` would do, formatted for the reply. */
@@ -44,6 +53,17 @@ export type Messages = {
   channelSet(channel: string): string;
   channelNotAdmin: string;
   channelNoChannel: string;
+  channelOff: string;
+  /** Joining (or a first budget or opt-in) claimed escrow waiting for this account: how much moved. */
+  escrowClaimed(moved: string): string;
+  statementOn: string;
+  statementOff: string;
+  statementUsage: string;
+  mentionsOn: string;
+  mentionsOff: string;
+  mentionsUsage: string;
+  /** `/flattr status` of someone who is a creator only (not a supporter, or not joined at all). */
+  creatorStatus(v: CreatorStatusView, joined: boolean): string;
   login: string;
   failed: string;
 };
@@ -54,6 +74,7 @@ const en: Messages = {
     '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [platform]` · `/flattr off [platform]`',
     '`/flattr emoji star heart` (or `any`, `default`) · `/flattr status` · `/flattr undo <message link>`',
     '`/flattr link` (get a code) · `/flattr link CODE` (see what joining this account to that user does, then confirm) · `/flattr channel` (admins: payout notices here)',
+    '`/flattr statement on|off` (your monthly statement by DM) · `/flattr mentions on|off` (whether payout digests ping you) · `/flattr channel off` (admins: no digests)',
   ].join('\n'),
   unknown: (w) => `I don't know "${w}". Try \`/flattr help\`.`,
   joined: 'Welcome! Set a monthly budget with `/flattr budget 35`, then turn flattring on here with `/flattr on`.',
@@ -77,6 +98,7 @@ const en: Messages = {
     `Budget ${v.budget} a month, ${v.active ? 'active' : 'paused'}; wallet ${v.wallet}.`,
     `On: ${v.platforms.join(', ') || 'nowhere yet'}. Reactions: ${v.emoji.join(' ')}.`,
     `${v.pending} flattr${v.pending === 1 ? '' : 's'} waiting for the month-end split. Accounts: ${v.linked.join(', ')}.`,
+    ...(v.creator ? creatorLinesEn(v.creator) : []),
   ].join('\n'),
   undone: (n) => `Done: ${n} flattr${n === 1 ? '' : 's'} withdrawn.`,
   undoNothing: 'You have no flattr on that item that can still be withdrawn.',
@@ -94,6 +116,15 @@ const en: Messages = {
   channelSet: (c) => `Payout notices for this community will be posted in <#${c}>.`,
   channelNotAdmin: 'Only community admins can choose the payout notice channel.',
   channelNoChannel: 'Run `/flattr channel` inside the channel that should get payout notices.',
+  channelOff: 'Payout digests for this community are off. `/flattr channel` in a channel turns them on again, there.',
+  escrowClaimed: (moved) => `${moved} that supporters flattred you with moved to your balance.`,
+  statementOn: 'You will get a statement by DM after each month-end split (and, as a creator, what you received). `/flattr statement off` stops it.',
+  statementOff: 'No more monthly statements by DM. `/flattr statement on` brings them back.',
+  statementUsage: 'Say `/flattr statement on` or `/flattr statement off`. Nothing changed.',
+  mentionsOn: 'Payout digests will mention you again.',
+  mentionsOff: 'Payout digests will name you without mentioning (pinging) you.',
+  mentionsUsage: 'Say `/flattr mentions on` or `/flattr mentions off`. Nothing changed.',
+  creatorStatus: (v, joined) => [...creatorLinesEn(v), ...(joined ? [] : ['You have not joined yet: `/flattr join` collects what waits for you.'])].join('\n'),
   login: 'Login comes with the web dashboard, which is not here yet.',
   failed: 'Something went wrong on our side; nothing was changed. Please try again in a moment.',
 };
@@ -104,6 +135,7 @@ const fr: Messages = {
     '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [plateforme]` · `/flattr off [plateforme]`',
     '`/flattr emoji star heart` (ou `any`, `default`) · `/flattr status` · `/flattr undo <lien du message>`',
     '`/flattr link` (obtenir un code) · `/flattr link CODE` (voir ce que fait le rattachement, puis confirmer) · `/flattr channel` (admins : avis de paiement ici)',
+    '`/flattr statement on|off` (votre relevé mensuel en privé) · `/flattr mentions on|off` (être mentionné ou non dans les récapitulatifs) · `/flattr channel off` (admins : pas de récapitulatif)',
   ].join('\n'),
   unknown: (w) => `Je ne connais pas « ${w} ». Essayez \`/flattr help\`.`,
   joined: 'Bienvenue ! Fixez un budget mensuel avec `/flattr budget 35`, puis activez le flattr ici avec `/flattr on`.',
@@ -127,6 +159,7 @@ const fr: Messages = {
     `Budget ${v.budget} par mois, ${v.active ? 'actif' : 'en pause'} ; portefeuille ${v.wallet}.`,
     `Activé sur : ${v.platforms.join(', ') || 'aucune plateforme'}. Réactions : ${v.emoji.join(' ')}.`,
     `${v.pending} flattr${v.pending > 1 ? 's' : ''} en attente du partage de fin de mois. Comptes : ${v.linked.join(', ')}.`,
+    ...(v.creator ? creatorLinesFr(v.creator) : []),
   ].join('\n'),
   undone: (n) => `C'est fait : ${n} flattr${n > 1 ? 's' : ''} retiré${n > 1 ? 's' : ''}.`,
   undoNothing: "Vous n'avez sur cet élément aucun flattr qui puisse encore être retiré.",
@@ -144,8 +177,34 @@ const fr: Messages = {
   channelSet: (c) => `Les avis de paiement de cette communauté seront publiés dans <#${c}>.`,
   channelNotAdmin: 'Seuls les admins de la communauté peuvent choisir le salon des avis de paiement.',
   channelNoChannel: 'Lancez `/flattr channel` dans le salon qui doit recevoir les avis de paiement.',
+  channelOff: 'Les récapitulatifs de paiement de cette communauté sont désactivés. `/flattr channel` dans un salon les réactive, dans ce salon.',
+  escrowClaimed: (moved) => `Les ${moved} que des donateurs vous ont envoyés sont passés sur votre solde.`,
+  statementOn: 'Vous recevrez un relevé par message privé après chaque partage de fin de mois (et, comme créateur, ce que vous avez reçu). `/flattr statement off` l’arrête.',
+  statementOff: 'Plus de relevé mensuel par message privé. `/flattr statement on` le rétablit.',
+  statementUsage: 'Tapez `/flattr statement on` ou `/flattr statement off`. Rien n\'a changé.',
+  mentionsOn: 'Les récapitulatifs de paiement vous mentionneront de nouveau.',
+  mentionsOff: 'Les récapitulatifs de paiement vous nommeront sans vous mentionner (sans notification).',
+  mentionsUsage: 'Tapez `/flattr mentions on` ou `/flattr mentions off`. Rien n\'a changé.',
+  creatorStatus: (v, joined) => [...creatorLinesFr(v), ...(joined ? [] : ['Vous n\'êtes pas encore inscrit : `/flattr join` récupère ce qui vous attend.'])].join('\n'),
   login: "La connexion viendra avec le tableau de bord web, qui n'existe pas encore.",
   failed: "Un problème est survenu de notre côté ; rien n'a changé. Réessayez dans un instant.",
 };
 
 export const MESSAGES: Record<ChatLocale, Messages> = { en, fr };
+
+function creatorLinesEn(v: CreatorStatusView): string[] {
+  const income = v.lastPeriod ? `; ${v.lastPeriod.period}: ${v.lastPeriod.received} from ${v.lastPeriod.supporters} supporter${v.lastPeriod.supporters === 1 ? '' : 's'}` : '';
+  return [
+    ...(v.balance !== undefined || v.lastPeriod ? [`As a creator: balance ${v.balance ?? 'empty'}${income}.`] : []),
+    ...v.escrow.map((e) => `Waiting for ${e.account}: ${e.amount}, until ${e.until}; after that it goes back to the supporters.`),
+  ];
+}
+
+function creatorLinesFr(v: CreatorStatusView): string[] {
+  const income = v.lastPeriod ? ` ; ${v.lastPeriod.period} : ${v.lastPeriod.received} de ${v.lastPeriod.supporters} donateur${v.lastPeriod.supporters > 1 ? 's' : ''}` : '';
+  return [
+    ...(v.balance !== undefined || v.lastPeriod ? [`Comme créateur : solde ${v.balance ?? 'vide'}${income}.`] : []),
+    ...v.escrow.map((e) => `En attente pour ${e.account} : ${e.amount}, jusqu’au ${e.until} ; ensuite la somme retourne aux donateurs.`),
+  ];
+}
+

@@ -8,11 +8,12 @@ export type ChatCommand =
   | { kind: 'status' }
   | { kind: 'undo'; target?: string }
   | { kind: 'link'; code?: string; confirm: boolean }
-  | { kind: 'channel' }
+  | { kind: 'channel'; off: boolean }
+  | { kind: 'statement' | 'mentions'; on?: boolean }
   | { kind: 'login' }
   | { kind: 'unknown'; word: string };
 
-const SIMPLE = new Set(['help', 'join', 'status', 'channel', 'login']);
+const SIMPLE = new Set(['help', 'join', 'status', 'login']);
 
 /**
  * Splits the text after `/flattr` into a command. Pure and forgiving about
@@ -25,7 +26,7 @@ export function parseChatCommand(text: string): ChatCommand {
   const [first, ...rest] = words;
   if (first === undefined) return { kind: 'help' };
   const word = first.toLowerCase();
-  if (SIMPLE.has(word)) return { kind: word as 'help' | 'join' | 'status' | 'channel' | 'login' };
+  if (SIMPLE.has(word)) return { kind: word as 'help' | 'join' | 'status' | 'login' };
   switch (word) {
     case 'budget':
       return parseBudget(rest);
@@ -38,9 +39,20 @@ export function parseChatCommand(text: string): ChatCommand {
       return { kind: 'undo', target: rest[0]?.replace(/^<|>$/g, '').split('|')[0] };
     case 'link':
       return { kind: 'link', code: rest[0], confirm: rest[1]?.toLowerCase() === 'confirm' };
+    case 'channel':
+      return { kind: 'channel', off: rest[0]?.toLowerCase() === 'off' };
+    case 'statement':
+    case 'mentions':
+      // Anything but on/off (or nothing) leaves `on` unset: the reply says how to use it and changes nothing.
+      return { kind: word, on: onOff(rest[0]) };
     default:
       return { kind: 'unknown', word: first };
   }
+}
+
+function onOff(word: string | undefined): boolean | undefined {
+  const w = word?.toLowerCase();
+  return w === 'on' ? true : w === 'off' ? false : undefined;
 }
 
 // Symbols people type for the currencies they mean; "$" is left out on purpose (USD, CAD, AUD…).

@@ -7,7 +7,9 @@ import { linkCommand } from './link-command.js';
 import { MESSAGES, type Messages } from './messages.js';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.js';
 import { parseItemRef } from './parse-item-ref.js';
+import { setMentions } from './set-mentions.js';
 import { setNoticeChannel } from './set-notice-channel.js';
+import { setStatementDms } from './set-statement-dms.js';
 import { budgetCommand, emojiCommand, joinCommand, toggleCommand } from './supporter-commands.js';
 import { undoFlattr } from './undo-flattr.js';
 
@@ -45,7 +47,7 @@ async function dispatch(command: ChatCommand, r: Run): Promise<string> {
     case 'on': return toggleCommand(r, true, command.platform);
     case 'off': return toggleCommand(r, false, command.platform);
     case 'emoji': return emojiCommand(r, command.emoji);
-    case 'status': return r.user?.isSupporter ? m.status(await loadStatus(deps.db, r.user, ctx.platform, r.locale)) : m.notJoined;
+    case 'status': return statusCommand(r);
     case 'undo': {
       if (!command.target) return m.undoMissing;
       const ref = parseItemRef(command.target, ctx);
@@ -57,11 +59,36 @@ async function dispatch(command: ChatCommand, r: Run): Promise<string> {
     case 'link': return linkCommand(r, command.code, command.confirm);
     case 'channel': {
       if (!ctx.isCommunityAdmin) return m.channelNotAdmin;
+      if (command.off && ctx.community) {
+        await setNoticeChannel(deps.db, ctx.platform, ctx.community, 'off');
+        return m.channelOff;
+      }
       if (!ctx.community || !ctx.channel) return m.channelNoChannel;
-      await setNoticeChannel(deps.db, ctx.platform, ctx.community, ctx.channel);
+      // The community's own locale where the platform has one (Discord), else the admin's who chose the channel.
+      await setNoticeChannel(deps.db, ctx.platform, ctx.community, { channel: ctx.channel, locale: ctx.communityLocale ?? ctx.locale });
       return m.channelSet(ctx.channel);
     }
+    case 'statement': {
+      if (command.on === undefined) return m.statementUsage;
+      if (!r.user || !(await setStatementDms(deps.db, r.user.userId, command.on))) return m.notJoined;
+      return command.on ? m.statementOn : m.statementOff;
+    }
+    case 'mentions': {
+      if (command.on === undefined) return m.mentionsUsage;
+      await setMentions(deps.db, ctx.platform, ctx.userExternalId, command.on, ctx.displayName);
+      return command.on ? m.mentionsOn : m.mentionsOff;
+    }
   }
+}
+
+/** Both sides: a supporter's settings and money, and a creator's (or an unclaimed account's escrow). */
+async function statusCommand(r: Run): Promise<string> {
+  const { deps, ctx, m } = r;
+  const money = deps.money ?? { escrowHoldDays: 90, timeZone: 'UTC' };
+  const status = await loadStatus(deps.db, ctx.platform, ctx.userExternalId, r.locale, { holdDays: money.escrowHoldDays, timeZone: money.timeZone });
+  if (status?.supporter) return m.status(status.supporter);
+  if (status?.creator) return m.creatorStatus(status.creator, r.user !== undefined);
+  return m.notJoined;
 }
 
 /** A validation failure, in the person's language, naming what they typed. */

@@ -1,7 +1,7 @@
 import { CurrencyLockedError, CurrencyNeedsBudgetError, InvalidInputError } from '../domain/errors.js';
 import { formatMoney, parseCurrency } from '../domain/money.js';
 import { ANY_REACTION } from '../domain/reactions.js';
-import { parsePlatform, setSupporter, type SupporterChange } from '../supporters/set-supporter.js';
+import { parsePlatform, setSupporter, type SupporterChange, type SupporterView } from '../supporters/set-supporter.js';
 import type { Run } from './chat-run.js';
 
 const change = (r: Run, more: Partial<SupporterChange>): SupporterChange =>
@@ -11,8 +11,8 @@ const change = (r: Run, more: Partial<SupporterChange>): SupporterChange =>
 /** `join`: becomes a supporter (active, nothing opted in yet: platforms are off by default). */
 export async function joinCommand(r: Run): Promise<string> {
   if (r.user?.isSupporter) return r.m.alreadyJoined;
-  await setSupporter(r.deps.db, change(r, { active: true }));
-  return r.m.joined;
+  const view = await setSupporter(r.deps.db, change(r, { active: true }));
+  return withClaim(r, view, r.m.joined);
 }
 
 /** `budget <amount> [currency]`: the monthly amount, parsed by string arithmetic in setSupporter. */
@@ -34,7 +34,7 @@ export async function budgetCommand(r: Run, amount: string | undefined, currency
     throw error;
   }
   const text = r.m.budgetSet(formatMoney({ minor: view.budgetMinor, currency: view.currency }, r.locale));
-  return view.platforms.includes(r.ctx.platform) ? text : `${text}\n${r.m.budgetHintOn(r.ctx.platform)}`;
+  return withClaim(r, view, view.platforms.includes(r.ctx.platform) ? text : `${text}\n${r.m.budgetHintOn(r.ctx.platform)}`);
 }
 
 /** The ISO 4217 code `word` is, if it is one ("usd" → "USD"). */
@@ -50,8 +50,8 @@ function asCurrency(word: string): string | undefined {
 /** `on [platform]` / `off [platform]`: per-platform opt-in, this platform when none is named. */
 export async function toggleCommand(r: Run, on: boolean, raw: string | undefined): Promise<string> {
   const platform = raw === undefined ? r.ctx.platform : parsePlatform(raw, on ? 'on' : 'off');
-  await setSupporter(r.deps.db, change(r, on ? { enable: [platform] } : { disable: [platform] }));
-  return on ? r.m.platformOn(platform) : r.m.platformOff(platform);
+  const view = await setSupporter(r.deps.db, change(r, on ? { enable: [platform] } : { disable: [platform] }));
+  return withClaim(r, view, on ? r.m.platformOn(platform) : r.m.platformOff(platform));
 }
 
 /** `emoji <emoji…|any|default>`: the reactions that count. */
@@ -61,6 +61,12 @@ export async function emojiCommand(r: Run, emoji: string[]): Promise<string> {
   if (view.triggerReactions.includes(ANY_REACTION)) return r.m.emojiAny;
   const list = formatEmoji(view.triggerReactions, r.ctx.platform);
   return emoji.some((e) => e.toLowerCase() === 'default') ? r.m.emojiDefault(list) : r.m.emojiSet(list);
+}
+
+/** A reply that also says how much escrow the change claimed, when it made this account a user (rule 9). */
+function withClaim(r: Run, view: SupporterView, text: string): string {
+  if (view.escrowMoved.length === 0) return text;
+  return `${text}\n${r.m.escrowClaimed(view.escrowMoved.map((a) => formatMoney(a, r.locale)).join(' + '))}`;
 }
 
 // Discord does not turn :shortcodes: in bot messages into emoji, so standard ones are shown as unicode.

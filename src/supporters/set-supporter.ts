@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { PLATFORMS, type Platform } from '../domain/like-event.js';
-import { parseAmount, parseCurrency } from '../domain/money.js';
+import { parseAmount, parseCurrency, type Money } from '../domain/money.js';
 import { ANY_REACTION, canonicalReaction, DEFAULT_TRIGGERS } from '../domain/reactions.js';
 import { resolveCurrencyChange } from './resolve-currency-change.js';
 import { resolveOrCreateUser } from './resolve-user.js';
@@ -29,6 +29,8 @@ export type SupporterView = {
   triggerReactions: string[];
   created: boolean;
   claimedIdentity: boolean;
+  /** Escrow that claiming the identity moved to this user's creator balance (empty unless claimedIdentity). */
+  escrowMoved: Money[];
 };
 
 export function parsePlatform(raw: string, field = 'platform'): Platform {
@@ -97,6 +99,7 @@ export async function setSupporter(db: Db, change: SupporterChange): Promise<Sup
       triggerReactions: row!.trigger_reactions.length ? row!.trigger_reactions : [...DEFAULT_TRIGGERS],
       created: resolved.created,
       claimedIdentity: resolved.claimed,
+      escrowMoved: resolved.escrowMoved,
     };
   });
 }
