@@ -38,6 +38,8 @@ export function servePgliteSession(socket: Socket, pglite: PGlite, options: Sess
   };
 
   async function execute(bytes: Uint8Array): Promise<void> {
+    // Idle means waiting for the client, not for a long statement of its own.
+    clearIdle();
     lease ??= await takeSession(pglite);
     if (closed) return;
     const reply = await pglite.runExclusive(() => pglite.execProtocolRaw(bytes));
@@ -46,7 +48,6 @@ export function servePgliteSession(socket: Socket, pglite: PGlite, options: Sess
       lease();
       lease = undefined;
     } else {
-      clearIdle();
       idleTimer = setTimeout(() => {
         options.onEvent?.('idle-in-transaction');
         socket.destroy();
