@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -6,7 +6,7 @@ import { migrate } from './db/migrate.js';
 import { QUEUES, type QueueName } from './queues.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createMetrics, type Metrics } from './support/metrics.js';
-import { createRedis, ensureRedis, type RedisHandle } from './support/redis.js';
+import type { RedisHandle } from './support/redis.js';
 
 /**
  * The composition root's parts, opened on demand and closed in reverse order.
@@ -46,7 +46,8 @@ export class Runtime {
   }
 
   redisUrl(): Promise<string> {
-    this.redisHandle ??= ensureRedis(this.config.redis.url, this.config.dataDir, this.logger).then((handle) => {
+    // BullMQ and ioredis load on first use: a command that only reads the database never pays for them.
+    this.redisHandle ??= import('./support/redis.js').then(({ ensureRedis }) => ensureRedis(this.config.redis.url, this.config.dataDir, this.logger)).then((handle) => {
       this.closers.push({ name: 'redis child', run: () => handle.stop(), essential: true });
       return handle;
     });
@@ -56,6 +57,7 @@ export class Runtime {
   /** A shared non-blocking client (counters, pings). Workers get their own connections. */
   async redis(): Promise<Redis> {
     if (!this.client) {
+      const { createRedis } = await import('./support/redis.js');
       const client = createRedis(await this.redisUrl());
       client.on('error', (error) => this.logger.warn({ err: error }, 'redis client error'));
       this.client = client;
@@ -74,6 +76,7 @@ export class Runtime {
   async queue(name: QueueName): Promise<Queue> {
     let queue = this.queues.get(name);
     if (!queue) {
+      const { Queue } = await import('bullmq');
       queue = new Queue(name, { connection: { url: await this.redisUrl() }, prefix: this.config.redis.queuePrefix });
       queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue error'));
       this.queues.set(name, queue);

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase } from '../support/database.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { randomQueuePrefix } from '../support/queue.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HEAVY = ['zod', 'fastify', '@bull-board/', 'discord.js', '@slack/bolt', 'bullmq', 'ioredis', '@prisma/client', '@prisma/adapter-pg', '@electric-sql/pglite', 'pino', 'prom-client'];
 
 /** The packages (node_modules/<name>) a `flattr` command loaded, read through a resolve hook. */
-async function packagesLoadedBy(args: string[], traceFile: string): Promise<{ code: number | null; stdout: string; packages: Set<string> }> {
+async function packagesLoadedBy(args: string[], traceFile: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; packages: Set<string> }> {
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', './test/support/trace-imports.mjs', 'bin/flattr.js', ...args], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TRACE_IMPORTS_FILE: traceFile }, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TRACE_IMPORTS_FILE: traceFile, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -27,8 +30,8 @@ async function packagesLoadedBy(args: string[], traceFile: string): Promise<{ co
   return { code, stdout, packages };
 }
 
-/** `flattr --help` answers at once: it loads commander and the config, none of the hub's heavy packages. */
-describe('what flattr --help loads', { timeout: 120_000 }, () => {
+/** A command loads what it uses: `flattr --help` only commander, `report` the database driver and not the hub's other packages. */
+describe('what a flattr command loads', { timeout: 120_000 }, () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(path.join(tmpdir(), 'flattr-imports-')); });
   afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
@@ -39,5 +42,20 @@ describe('what flattr --help loads', { timeout: 120_000 }, () => {
     expect(stdout).toMatch(/Usage: flattr/);
     expect(packages).toContain('commander');
     expect([...packages].filter((name) => HEAVY.some((heavy) => name.startsWith(heavy)))).toEqual([]);
+  });
+
+  it('flattr report on PostgreSQL loads the database driver, not the queue, the server, PGlite or a platform', async () => {
+    const database = await createPostgresDatabase();
+    try {
+      const env = { DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), DATA_DIR: dir };
+      const { code, stdout, packages } = await packagesLoadedBy(['report', '--period', '2026-10'], path.join(dir, 'report.txt'), env);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^2026-10: /);
+      expect(packages).toContain('@prisma/adapter-pg');
+      const unneeded = ['fastify', '@bull-board/', 'discord.js', '@slack/bolt', 'bullmq', 'ioredis', '@electric-sql/pglite'];
+      expect([...packages].filter((name) => unneeded.some((heavy) => name.startsWith(heavy)))).toEqual([]);
+    } finally {
+      await database.drop();
+    }
   });
 });
