@@ -16,6 +16,8 @@ import { schedulePeriodClose } from './settlement/schedule-settlement.js';
 import { scheduleLedgerCheck } from './settlement/schedule-ledger-check.js';
 import { settlementSettings } from './settlement/settings-from-config.js';
 import { redactUrl } from './support/redact.js';
+import { createNotifyWorker, scheduleNoticeCatchUp } from '../workers/notify.worker.js';
+import { createNoticeSenders } from './notices/create-notice-senders.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 /** `adapters`: the started platform adapters of an api process (tests drive their start/stop). */
@@ -63,9 +65,18 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         timeZone: config.money.timeZone, logger: logger.child({ worker: 'escrow' }), now: options.now,
       });
       runtime.onClose(() => escrow.close(), { name: 'escrow worker' });
+      // Notices are sent from worker processes: the send halves need only tokens (REST), never a platform connection.
+      const notify = createNotifyWorker({
+        db: prisma, connection: await runtime.workerConnection(), redis, prefix: config.redis.queuePrefix,
+        senders: createNoticeSenders(config, { db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey) }),
+        holdDays: config.money.escrowHoldDays, timeZone: config.money.timeZone,
+        logger: logger.child({ worker: 'notify' }), metrics: runtime.metrics, now: options.now,
+      });
+      runtime.onClose(() => notify.close(), { name: 'notify worker' });
       await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
       await scheduleLedgerCheck(await runtime.queue(QUEUES.settle), config.money.timeZone);
       await scheduleEscrowRelease(await runtime.queue(QUEUES.escrow), config.money.timeZone);
+      await scheduleNoticeCatchUp(await runtime.queue(QUEUES.notify));
     }
 
     let url: string | undefined;

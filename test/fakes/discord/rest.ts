@@ -21,7 +21,20 @@ export type FakeRestState = {
   nextId(): string;
   /** The next request to this path (exact, after /api/v10) answers 429 once, as Discord does when a bucket is empty. */
   rateLimitNext?: { path: string; retryAfterSeconds: number };
+  /** The next request to this path answers this HTTP status once (a Discord outage). */
+  failNext?: { path: string; status: number };
+  /** Errors POST /channels/:id/messages answers for a channel: a channel the bot lost (50001 Missing Access, 10003 Unknown Channel). */
+  channelErrors?: Map<string, { status: number; code: number; message: string }>;
+  /** Users who do not accept DMs: a message to their DM channel answers 403, code 50007. */
+  closedDms?: Set<string>;
+  /** Discord's global limit (requests per second per bot): past it, 429 with `global: true` and retry_after. */
+  globalLimit?: { perSecond: number };
+  /** 429s answered (rateLimitNext and the global limit). */
+  rateLimited?: number;
 };
+
+/** https://discord.com/developers/docs/topics/opcodes-and-status-codes#json */
+const CANNOT_DM = { status: 403, code: 50007, message: 'Cannot send messages to this user' };
 
 /**
  * The part of Discord's REST API (v10) the adapter and discord.js call, with
@@ -62,6 +75,13 @@ export function createRestRoutes(state: FakeRestState): Route[] {
       return { status: 200, body: { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'someone', discriminator: '0', avatar: null }] } };
     } },
     { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, handle: ([c], r) => {
+      const dmUser = [...state.dms].find(([, channel]) => channel === c)?.[0];
+      const error = state.channelErrors?.get(c!) ?? (dmUser && state.closedDms?.has(dmUser) ? CANNOT_DM : undefined);
+      if (error) return { status: error.status, body: { message: error.message, code: error.code } };
+      // enforce_nonce: the same nonce again answers the first message instead of posting a second one.
+      const body = r.body as { nonce?: string; enforce_nonce?: boolean };
+      const first = body.enforce_nonce && body.nonce ? state.posted.get(c!)?.find((m) => (m as { nonce?: string }).nonce === body.nonce) : undefined;
+      if (first) return { status: 200, body: first };
       const message = { id: state.nextId(), channel_id: c, author: { id: '0', bot: true }, ...(r.body as object) };
       push(state.posted, c!, message);
       return { status: 200, body: message };
@@ -82,8 +102,12 @@ export async function handleRest(routes: Route[], log: RecordedRequest[], state:
     authorization: req.headers.authorization,
   };
   log.push(request);
-  const limited = rateLimited(state, request);
-  const reply = authorized(request, state.token) ?? limited?.reply ?? route(routes, request);
+  // Interaction callbacks are not bound by the global limit (they authenticate by their own token).
+  const limited = rateLimited(state, request) ?? (/^\/(interactions|webhooks)\//.test(request.path) ? undefined : globallyLimited(state));
+  if (limited) state.rateLimited = (state.rateLimited ?? 0) + 1;
+  const failed = state.failNext?.path === request.path ? { status: state.failNext.status, body: { message: 'Internal Server Error', code: 0 } } : undefined;
+  if (failed) state.failNext = undefined;
+  const reply = authorized(request, state.token) ?? limited?.reply ?? failed ?? route(routes, request);
   res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...limited?.headers });
   res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
 }
@@ -100,6 +124,23 @@ function rateLimited(state: FakeRestState, request: RecordedRequest): { reply: R
       'retry-after': after, 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': after,
       'x-ratelimit-bucket': 'fake-bucket', 'x-ratelimit-scope': 'user',
     },
+  };
+}
+
+/** Requests in the current one-second window of the global limit. */
+const windows = new WeakMap<FakeRestState, { start: number; count: number }>();
+
+/** https://discord.com/developers/docs/topics/rate-limits#global-rate-limit */
+function globallyLimited(state: FakeRestState): { reply: Reply; headers: Record<string, string> } | undefined {
+  if (!state.globalLimit) return undefined;
+  const now = Date.now();
+  let w = windows.get(state);
+  if (!w || now - w.start >= 1000) windows.set(state, (w = { start: now, count: 0 }));
+  if (++w.count <= state.globalLimit.perSecond) return undefined;
+  const retryAfter = Math.max(0.001, (w.start + 1000 - now) / 1000);
+  return {
+    reply: { status: 429, body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true } },
+    headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
   };
 }
 

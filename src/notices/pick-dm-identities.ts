@@ -1,0 +1,20 @@
+import type { Db } from '../db/database.js';
+
+export type DmIdentity = { id: number; userId: number; platform: 'slack' | 'discord' | 'twitter'; externalId: string; connected: boolean };
+
+/**
+ * The account each user gets DMs on: their first Slack or Discord identity
+ * (where they joined), else a connected X account (one whose OAuth token is
+ * kept). One per user, so linked accounts get one message, not one each.
+ */
+export async function pickDmIdentities(db: Db, userIds: number[]): Promise<Map<number, DmIdentity>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.$queryRawUnsafe<{ id: number; user_id: number; platform: DmIdentity['platform']; external_id: string; connected: boolean }[]>(
+    `SELECT DISTINCT ON (user_id) id, user_id, platform, external_id, oauth_token IS NOT NULL AS connected
+       FROM identities
+      WHERE user_id = ANY($1::int[]) AND (platform IN ('slack', 'discord') OR (platform = 'twitter' AND oauth_token IS NOT NULL))
+      ORDER BY user_id, platform = 'twitter', id`,
+    userIds,
+  );
+  return new Map(rows.map((r) => [r.user_id, { id: r.id, userId: r.user_id, platform: r.platform, externalId: r.external_id, connected: r.connected }]));
+}
