@@ -31,10 +31,11 @@ export default async function setup(): Promise<() => Promise<void>> {
     redis.disconnect();
   }
   return async () => {
-    const left = await deleteKeys([`{t-${run}-*`]);
+    const sample: string[] = [];
+    const left = await deleteKeys([`{t-${run}-*`], sample);
     if (left === 0) return;
     // A throw here is only printed by vitest; the exit code must say it too.
-    process.stderr.write(`\nFAIL: the tests left ${left} Redis keys under {t-${run}-…} (now deleted): a test file made a queue prefix without test/support/queue.ts, or wrote after its cleanup\n`);
+    process.stderr.write(`\nFAIL: the tests left ${left} Redis keys under {t-${run}-…} (now deleted): a test file made a queue prefix without test/support/queue.ts, or wrote after its cleanup (${sample.join(', ')})\n`);
     process.exitCode = 1;
   };
 }
