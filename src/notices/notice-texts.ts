@@ -22,6 +22,8 @@ export type NoticeTexts = {
   creatorLine(platform: string, community: string, amount: string, supporters: number): string;
   balance(amounts: string): string;
   userOn(platform: string, id: string): string;
+  /** Someone from another platform, by handle: "xdevelopers on X". */
+  handleOn(handle: string, platform: string): string;
   community(platform: string, id: string): string;
 };
 
@@ -49,6 +51,7 @@ const en: NoticeTexts = {
   creatorLine: (platform, community, amount, n) => `• ${platformName(platform)}, ${community}: ${amount} from ${n} supporter${s(n)}`,
   balance: (a) => `Your balance is now ${a}.`,
   userOn: (platform, id) => `${platformName(platform)} user ${id}`,
+  handleOn: (handle, platform) => `${handle} on ${platformName(platform)}`,
   community: (platform, id) => (platform === 'slack' ? `workspace ${id}` : platform === 'discord' ? `server ${id}` : 'likes'),
 };
 
@@ -72,6 +75,7 @@ const fr: NoticeTexts = {
   creatorLine: (platform, community, amount, n) => `• ${platformName(platform)}, ${community} : ${amount} de ${n} donateur${s(n)}`,
   balance: (a) => `Votre solde est maintenant de ${a}.`,
   userOn: (platform, id) => `utilisateur ${platformName(platform)} ${id}`,
+  handleOn: (handle, platform) => `${handle} sur ${platformName(platform)}`,
   community: (platform, id) => (platform === 'slack' ? `espace de travail ${id}` : platform === 'discord' ? `serveur ${id}` : 'j’aime'),
 };
 

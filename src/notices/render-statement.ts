@@ -60,5 +60,6 @@ export function nameOf(r: NamedRecipient, reader: { platform: Platform; team?: s
     if (team === reader.team && user) return k.mention(user);
   }
   if (reader.platform === 'discord' && r.platform === 'discord') return k.mention(r.externalId);
-  return r.handle ? k.plain(r.handle) : k.plain(t.userOn(r.platform, r.externalId));
+  if (!r.handle) return k.plain(t.userOn(r.platform, r.externalId));
+  return r.platform === reader.platform ? k.plain(r.handle) : k.plain(t.handleOn(r.handle, r.platform));
 }
