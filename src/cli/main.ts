@@ -123,6 +123,18 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--apply', 'return it')
     .action((o: { dryRun?: boolean; apply?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/escrow-release.js')).escrowReleaseCommand(rt, o)));
 
+  program.command('notify')
+    .description("send a settled period's notices that are pending or may now succeed, and print what became of each")
+    .requiredOption('--period <YYYY-MM>', 'the settled period')
+    .option('--dry-run', 'print what would be sent, send and write nothing')
+    .action((o: { period: string; dryRun?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/notify.js')).notifyCommand(rt, o)));
+
+  program.command('notices')
+    .description('every notice of a period (digests, statements, creator DMs) with its status and reason')
+    .requiredOption('--period <YYYY-MM>', 'the period')
+    .option('--json', 'print them as JSON')
+    .action((o: { period: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/notices.js')).noticesCommand(rt, o)));
+
   program.addHelpText('after', () => `\nEvery command:\n${listCommands(program).map((c) => `  flattr ${c}`).join('\n')}\n`);
   return program;
 }
