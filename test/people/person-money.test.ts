@@ -41,7 +41,7 @@ describe('a person\'s money, both sides', () => {
     // S0: 10.00 − 1.00 fee split over two flattrs = 4.50; S1: 20.00 − 2.00 = 18.00.
     expect(person?.userId).toBeNull();
     expect(person?.creator.escrow).toEqual([expect.objectContaining({ amount: { minor: 2250n, currency: 'EUR' } })]);
-    const [{ created }] = await db().$queryRawUnsafe<{ created: Date }[]>(
+    const [{ created }] = await db().$queryRawUnsafe<[{ created: Date }]>(
       `SELECT min(t.created_at) AS created FROM transfers t WHERE t.period = $1`, PERIOD);
     const returns = person!.creator.escrow[0]!.returnsFrom.getTime();
     expect(Math.abs(returns - (created.getTime() + HOLD_DAYS * 86_400_000))).toBeLessThan(60_000);
@@ -64,7 +64,7 @@ describe('a person\'s money, both sides', () => {
 
   it('knows nobody it has never seen, and creates nobody by looking', async () => {
     expect(await loadPersonMoney(db(), 'slack', 'T1:nobody', HOLD_DAYS)).toBeUndefined();
-    const [{ n }] = await db().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM identities WHERE external_id = 'T1:nobody'`);
+    const [{ n }] = await db().$queryRawUnsafe<[{ n: number }]>(`SELECT count(*)::int AS n FROM identities WHERE external_id = 'T1:nobody'`);
     expect(n).toBe(0);
   });
 });
