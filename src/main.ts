@@ -17,7 +17,7 @@ import { scheduleLedgerCheck } from './settlement/schedule-ledger-check.js';
 import { settlementSettings } from './settlement/settings-from-config.js';
 import { redactUrl } from './support/redact.js';
 import { createNotifyWorker, scheduleNoticeCatchUp } from '../workers/notify.worker.js';
-import { createNoticeSenders } from './notices/create-notice-senders.js';
+import type { NoticeSenders } from './notices/port.js';
 
 export type HubRole = 'api' | 'worker' | 'all';
 /** `adapters`: the started platform adapters of an api process (tests drive their start/stop). */
@@ -66,9 +66,13 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       });
       runtime.onClose(() => escrow.close(), { name: 'escrow worker' });
       // Notices are sent from worker processes: the send halves need only tokens (REST), never a platform connection.
+      // Their SDKs load only when a platform is configured (none configured: no sender, as createNoticeSenders says).
+      const senders: NoticeSenders = config.slack || config.discord
+        ? (await import('./notices/create-notice-senders.js')).createNoticeSenders(config, { db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey) })
+        : new Map();
       const notify = createNotifyWorker({
         db: prisma, connection: await runtime.workerConnection(), redis, prefix: config.redis.queuePrefix,
-        senders: createNoticeSenders(config, { db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey) }),
+        senders,
         holdDays: config.money.escrowHoldDays, timeZone: config.money.timeZone,
         logger: logger.child({ worker: 'notify' }), metrics: runtime.metrics, now: options.now,
       });
@@ -94,7 +98,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);
-      adapters = createAdapters(config, {
+      adapters = await createAdapters(config, {
         emitLike: (event) => enqueueLike(likes, event),
         ignore: (platform, reason, details) => {
           runtime.metrics.adapterIgnored.inc({ platform, reason });
