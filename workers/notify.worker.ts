@@ -28,6 +28,8 @@ export type NotifyWorkerDeps = {
   concurrency?: number;
   /** Attempts and first backoff of the sends it queues (default 8 from 5 s); tests shorten them. */
   retry?: SendRetry;
+  /** How often this process samples the queue's depth for /metrics (default 5 s). */
+  sampleMs?: number;
   /** Queue a catch-up when the worker starts (default true). */
   catchUpOnStart?: boolean;
   now?: () => Date;
@@ -103,7 +105,7 @@ export function createNotifyWorker(deps: NotifyWorkerDeps): { worker: Worker; cl
     const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
     for (const [state, n] of Object.entries(counts)) deps.metrics?.notifyQueue.set({ state }, n);
   };
-  const sampler = deps.metrics ? setInterval(() => void sample().catch(() => undefined), 5_000).unref() : undefined;
+  const sampler = deps.metrics ? setInterval(() => void sample().catch(() => undefined), deps.sampleMs ?? 5_000).unref() : undefined;
   if (deps.catchUpOnStart ?? true) {
     void queue.add(NOTIFY_JOB.catchUp, {}, { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } })
       .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the notices catch-up'));

@@ -52,10 +52,10 @@ export async function startNotifyHarness() {
 
   const h = {
     slack, discord, database, db, queue, metrics, prefix, redis,
-    startWorker(o: { catchUpOnStart?: boolean } = {}) {
+    startWorker(o: { catchUpOnStart?: boolean; sampleMs?: number } = {}) {
       worker = createNotifyWorker({
         db, connection, redis, prefix, senders, holdDays: 90, timeZone: 'UTC', logger: createLogger('silent'), metrics,
-        retry: { attempts: 3, backoffMs: 200 }, catchUpOnStart: o.catchUpOnStart ?? false,
+        retry: { attempts: 3, backoffMs: 200 }, catchUpOnStart: o.catchUpOnStart ?? false, sampleMs: o.sampleMs,
       });
     },
     async stopWorker() {
