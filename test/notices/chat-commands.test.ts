@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandLine, flattrCommand } from '../../adapters/discord/commands.js';
 import { runChatCommand, type ChatContext } from '../../src/chat/run-chat-command.js';
 import { createLogger } from '../../src/support/logger.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
@@ -89,5 +90,14 @@ describe('chat commands for notices', () => {
 
   it('says how much moved when a first budget claims the escrow', async () => {
     expect(await run(slack('UDAN'), 'budget 5')).toContain('€4.50 that supporters flattred you with moved to your balance.');
+  });
+
+  it('offers the same words as Discord subcommands, each read back as the chat line', () => {
+    expect(commandLine({ name: 'channel', options: [{ name: 'off', value: 'off' }] })).toBe('channel off');
+    expect(commandLine({ name: 'channel' })).toBe('channel');
+    expect(commandLine({ name: 'statement', options: [{ name: 'setting', value: 'off' }] })).toBe('statement off');
+    expect(commandLine({ name: 'mentions', options: [{ name: 'setting', value: 'on' }] })).toBe('mentions on');
+    const statement = flattrCommand().options!.find((o) => o.name === 'statement') as { options: { name: string; required: boolean; choices: { value: string }[] }[] };
+    expect(statement.options).toEqual([expect.objectContaining({ name: 'setting', required: true, choices: [expect.objectContaining({ value: 'on' }), expect.objectContaining({ value: 'off' })] })]);
   });
 });

@@ -131,4 +131,12 @@ describe('notices as the platforms receive them', () => {
     }
     expect(digest('discord', 'en')[0]!.text).toContain('• Eve \\*stars\\*: €3.15 + $3.00 from 2 supporters');
   });
+
+  it('tells a supporter whose wallet was empty that nothing was charged and their flattrs sent nothing', () => {
+    const payload = renderStatement({ platform: 'slack', team: 'T1', locale: 'en', period: '2026-10', budget: eur(1000), charged: eur(0), fee: eur(0), flattrs: 3, top: [], more: 0 });
+    expect(payload.text.split('\n').slice(2, 4)).toEqual([
+      'Nothing was charged: your wallet was empty, so your 3 flattrs sent nothing this month.',
+      'Budget €10.00, unspent €10.00: your wallet held less than your budget.',
+    ]);
+  });
 });
