@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes the code the `flattr` bin runs: the Prisma client (scripts/generate-prisma.mjs),
-// then the TypeScript compiled into dist/ (tsconfig.build.json). `npm install`,
+// then the TypeScript compiled into dist/ (tsconfig.build.json), and once per PGlite
+// version the embedded database's template (scripts/pglite-template.mjs). `npm install`,
 // `npm start` and `npm test` run it; when nothing changed it returns in milliseconds,
 // after an edit tsc --build recompiles only what the edit touches.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_STAMP, distIsFresh } from './dist-state.mjs';
+import { templatePath } from './pglite-template.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -30,5 +32,13 @@ if (!distIsFresh(root)) {
   if (compiled.status !== 0) {
     process.stderr.write('build: tsc reported errors (above); fix them, then `npm run build`\n');
     process.exit(compiled.status ?? 1);
+  }
+}
+
+// Only a faster first start of the embedded database: without it PGlite runs initdb.
+if (!existsSync(templatePath())) {
+  const template = spawnSync(process.execPath, [path.join(root, 'scripts/pglite-template.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (template.status !== 0) {
+    process.stderr.write(`build: no PGlite template (${template.stderr.trim().split('\n').at(-1)}); a new embedded database runs initdb at its first start\n`);
   }
 }

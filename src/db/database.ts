@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../support/logger.js';
+import { loadPgliteTemplate } from './load-pglite-template.js';
 import { openThroughHub } from './open-through-hub.js';
 import { DatabaseInUseError, lockPgliteDir, type LockHolder } from './pglite-lock.js';
 import { servePglite, type PgliteServer } from './pglite-server.js';
@@ -103,7 +104,9 @@ async function openOwned(dir: string, role: LockHolder['role']): Promise<Databas
 
 async function openPglite(dir: string | undefined, unlock: () => void): Promise<{ database: Database; pglite: PGlite }> {
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-  const pglite = await PGlite.create(dir);
+  // A database that does not exist yet starts from the template made at install, not initdb.
+  const template = await loadPgliteTemplate(dir);
+  const pglite = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const close = async () => {
     await prisma.$disconnect();
