@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
+import { assertPortFree } from './http/assert-port-free.js';
 import { ALL_QUEUES, Runtime } from './runtime.js';
 import { mountAdminQueues } from './http/admin-queues.js';
 import { loadSecrets } from './support/secrets.js';
@@ -32,6 +33,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
   const runtime = options.runtime ?? new Runtime(config, { metrics: undefined });
   const { logger } = runtime;
   try {
+    if (options.role !== 'worker') await assertPortFree(config.http.port, config.http.host);
     const secrets = loadSecrets(config.secrets, config.dataDir, logger);
     const database = await runtime.db({ share: true });
     const { prisma, kind } = database;

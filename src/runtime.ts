@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { explainDatabaseError } from './db/database-unavailable-error.js';
 import { QUEUES, type QueueName } from './queues.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createMetrics, type Metrics } from './support/metrics.js';
@@ -38,7 +39,10 @@ export class Runtime {
       const database = await openDatabase({ ...this.config.database, share: options.share });
       this.closers.push({ name: 'database', run: () => database.close(), essential: true });
       if (database.hubPid) this.logger.info({ hub: database.hubPid }, 'using the embedded database of the running hub');
-      const { applied } = await migrate(database.prisma);
+      // The first query: where a missing database or an unreachable server shows up.
+      const { applied } = await migrate(database.prisma).catch((error: unknown) => {
+        throw explainDatabaseError(error, this.config.database.url);
+      });
       if (applied.length) this.logger.info({ applied }, 'migrations applied');
       return database;
     })();

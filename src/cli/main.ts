@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { Config } from '../config.js';
 import type { HubRole } from '../main.js';
@@ -20,12 +21,14 @@ async function expectedErrors(): Promise<Array<abstract new (...args: never[]) =
   const [{ ConfigError }, { InvalidInputError }, { DatabaseInUseError }, { RedisUnavailableError }, { PeriodNotEndedError, SettlementInProgressError }] = await Promise.all([
     import('../config.js'), import('../domain/errors.js'), import('../db/pglite-lock.js'), import('../support/redis.js'), import('../settlement/errors.js'),
   ]);
-  return [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError];
+  const [{ DatabaseUnavailableError }, { PortInUseError }] = await Promise.all([import('../db/database-unavailable-error.js'), import('../http/assert-port-free.js')]);
+  return [InvalidInputError, ConfigError, RedisUnavailableError, DatabaseInUseError, PeriodNotEndedError, SettlementInProgressError, DatabaseUnavailableError, PortInUseError];
 }
 
 export function buildCli(run: (task: (config: Config) => Promise<number>) => Promise<void>): Command {
   const program = new Command('flattr')
     .description('flattr-hub: likes become flattrs; month-end settlement splits budgets exactly')
+    .version(packageVersion(), '-V, --version', 'print the version of flattr-hub')
     .exitOverride();
 
   program.command('start')
@@ -76,7 +79,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
     .requiredOption('--amount <amount>', 'decimal amount, e.g. 35.00')
     .option('--currency <code>', "ISO 4217 code (default: the supporter's currency)")
-    .option('--idempotency-key <key>', 'makes a retried credit a no-op')
+    .option('--idempotency-key <key>', 'names this credit: the same key again returns the first result, with other parameters it is refused')
     .action((o) => withRuntime(run, async (rt) => (await import('./commands/wallet-credit.js')).walletCreditCommand(rt, o)));
 
   const supporter = program.command('supporter').description('supporters (admin; chat commands do the same for users)');
@@ -89,8 +92,8 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--on <platforms>', 'comma-separated platforms to opt in')
     .option('--off <platforms>', 'comma-separated platforms to opt out')
     .option('--emoji <names>', 'comma-separated trigger reactions, "any" or "default"')
-    .option('--active', 'resume flattring')
-    .option('--inactive', 'pause flattring', false)
+    .addOption(new Option('--active', 'resume flattring').conflicts('inactive'))
+    .addOption(new Option('--inactive', 'pause flattring').conflicts('active'))
     .option('--block <communities>', 'comma-separated community ids never to flattr in ("" clears)')
     .option('--allow <communities>', 'comma-separated community ids to flattr in only ("" clears)')
     .addOption(new Option('--locale <locale>', 'language of replies and notices').choices(['en', 'fr']))
@@ -98,6 +101,21 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
       ...(o as { platform: string; externalId: string }),
       active: o.inactive ? false : o.active ? true : undefined,
     })));
+
+  supporter.command('show')
+    .description("a supporter's money: budget, wallet, flattrs not settled yet (and their creator side, if any)")
+    .requiredOption('--platform <platform>', 'twitter, discord or slack')
+    .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
+    .option('--json', 'print it as JSON')
+    .action((o: { platform: string; externalId: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/person-show.js')).personShowCommand(rt, 'supporter', o)));
+
+  program.command('creator').description('creators (anyone flattred, joined or not)')
+    .command('show')
+    .description("a creator's money: balance, last period's income, escrow waiting per identity and until when")
+    .requiredOption('--platform <platform>', 'twitter, discord or slack')
+    .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
+    .option('--json', 'print it as JSON')
+    .action((o: { platform: string; externalId: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/person-show.js')).personShowCommand(rt, 'creator', o)));
 
   program.command('settle')
     .description('settle a period now and wait until it is committed (works with or without a running hub)')
@@ -137,6 +155,19 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
 
   program.addHelpText('after', () => `\nEvery command:\n${listCommands(program).map((c) => `  flattr ${c}`).join('\n')}\n`);
   return program;
+}
+
+/** The package's version, read from its package.json (found upwards: sources and dist/ sit at different depths). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'flattr-hub' && pkg.version) return pkg.version;
+    } catch {
+      // No package.json here: look one level up.
+    }
+  }
+  return 'unknown';
 }
 
 /** Leaf commands with their full path, so `flattr --help` shows nested ones too. */

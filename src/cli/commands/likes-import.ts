@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InvalidInputError } from '../../domain/errors.js';
 import { importLikes, type ImportSummary } from '../../ingest/import-likes.js';
@@ -37,11 +38,19 @@ export async function likesImportCommand(runtime: Runtime, file: string, options
   return summary.invalid > 0 || summary.failed > 0 ? 2 : 0;
 }
 
+const READ_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'it is a directory', ELOOP: 'too many symbolic links',
+};
+
+/** The NDJSON file, opened, or a one-line reason it cannot be read (a directory opens fine on Linux, then fails on read). */
 async function openFile(file: string): Promise<Readable> {
+  const refuse = (code: string | undefined, message: string) => new InvalidInputError('file', `cannot read ${file}: ${READ_PROBLEMS[code ?? ''] ?? message}; give an NDJSON file, or - for standard input`);
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => { throw refuse(error.code, error.message); });
+  if (info.isDirectory()) throw refuse('EISDIR', '');
   const stream = createReadStream(file);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new InvalidInputError('file', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+    stream.once('error', (error: NodeJS.ErrnoException) => reject(refuse(error.code, error.message)));
   });
   return stream;
 }

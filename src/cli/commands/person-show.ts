@@ -1,17 +1,17 @@
 import { formatMoney, type Money } from '../../domain/money.js';
-import { parsePlatform } from '../../supporters/set-supporter.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { loadPersonMoney, type IdentityRef, type PersonMoney } from '../../people/load-person-money.js';
 import type { Runtime } from '../../runtime.js';
+import { identityOption } from '../identity-option.js';
 import { out, toJson } from '../output.js';
 
 type ShowOptions = { platform: string; externalId: string; json?: boolean };
 
 /** `flattr supporter show` and `flattr creator show`: one person's money, both sides, read-only. */
 export async function personShowCommand(runtime: Runtime, side: 'supporter' | 'creator', o: ShowOptions): Promise<number> {
-  const platform = parsePlatform(o.platform);
+  const { platform, externalId } = identityOption(o);
   const { prisma } = await runtime.db();
-  const person = await loadPersonMoney(prisma, platform, o.externalId.trim(), runtime.config.money.escrowHoldDays);
+  const person = await loadPersonMoney(prisma, platform, externalId, runtime.config.money.escrowHoldDays);
   if (!person || (side === 'supporter' && !person.supporter)) {
     throw new InvalidInputError('external-id', side === 'supporter'
       ? `${platform}:${o.externalId} is not a supporter; create one with "flattr supporter set"`
