@@ -1,5 +1,7 @@
 import type { Db } from '../db/database.js';
 import { parsePeriod } from '../domain/period.js';
+import type { SettlementSettings } from './open-run.js';
+import { previewReport } from './preview-report.js';
 
 /** `flattr report --json`: exactly the shape of DESIGN.md section 4, amounts in integer minor units. */
 export type SettlementReport = {
@@ -13,7 +15,8 @@ export type SettlementReport = {
 /**
  * The settlement of a period as recorded (supporter_settlements, with each
  * supporter's split), in three set-based queries. A period without a run is
- * reported as "open" with nothing in it.
+ * reported as "open": with `preview` settings, with what settling it now
+ * would move (previewReport), else with nothing in it.
  *
  * Recipients count only the flattrs of supporters charged in the period
  * (money rule 11): an uncharged supporter's row still lists its flattrs, with
@@ -21,9 +24,10 @@ export type SettlementReport = {
  * supporters" who received nothing. A charged supporter's flattr counts even
  * when its share rounded to 0.
  */
-export async function buildReport(db: Db, rawPeriod: string): Promise<SettlementReport> {
+export async function buildReport(db: Db, rawPeriod: string, preview?: SettlementSettings): Promise<SettlementReport> {
   const period = parsePeriod(rawPeriod);
   const [run] = await db.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM settlement_runs WHERE period = $1`, period);
+  if (!run && preview) return previewReport(db, period, preview);
   const supporters = await db.$queryRawUnsafe<{ identities: { platform: string; externalId: string }[]; currency: string; budget: bigint; charged: bigint; fee: bigint; flattrs: number }[]>(
     `SELECT coalesce((SELECT json_agg(json_build_object('platform', i.platform, 'externalId', i.external_id) ORDER BY i.platform, i.external_id)
                         FROM identities i WHERE i.user_id = s.supporter_id), '[]'::json) AS identities,

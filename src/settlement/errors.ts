@@ -8,11 +8,31 @@ export class PeriodNotEndedError extends Error {
   }
 }
 
+export class PeriodNotStartedError extends Error {
+  readonly code = 'PERIOD_NOT_STARTED';
+  constructor(readonly period: string, readonly startsAt: Date, timeZone: string) {
+    super(`period ${period} has not started yet in ${timeZone} (it starts ${startsAt.toISOString()}): there is nothing in it to show`);
+    this.name = 'PeriodNotStartedError';
+  }
+}
+
 export class SettlementInProgressError extends Error {
   readonly code = 'SETTLEMENT_IN_PROGRESS';
   constructor(readonly period: string, detail: string) {
-    super(`a settlement of ${period} is already running (${detail}); wait for it to finish, or watch it on /admin/queues`);
+    super(`a settlement of ${period} is already running (${detail}); run "flattr settle --period ${period}" without --no-wait to wait for it, or watch it on /admin/queues`);
     this.name = 'SettlementInProgressError';
+  }
+}
+
+/**
+ * A newer period asked to settle while an older one still has flattrs to
+ * settle: wallets pay the months in the order they happened (period-close.ts).
+ */
+export class OlderPeriodPendingError extends Error {
+  readonly code = 'OLDER_PERIOD_PENDING';
+  constructor(readonly period: string, readonly older: string, detail: string) {
+    super(`${older} comes before ${period} and ${detail}: periods settle oldest first, so settle ${older} first ("flattr settle --period ${older}"); nothing was written`);
+    this.name = 'OlderPeriodPendingError';
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { SettlementSettings } from './open-run.js';
-import { assertPeriodEnded } from './period-guard.js';
+import { assertPeriodStarted } from './period-guard.js';
 
 export type SettlementPreview = {
   period: string;
@@ -8,14 +8,12 @@ export type SettlementPreview = {
 };
 
 /**
- * `flattr settle --dry-run`: what settling the period now would move, per
- * currency, from the same arithmetic as the batch statement but with today's
- * budgets and wallets, in one read-only query. Nothing is written or locked.
+ * What settling a period now would move, one row per flattr (`shares`) and
+ * per supporter (`charges`), from the same arithmetic as the batch statement
+ * but with today's budgets and wallets. Parameters: $1 period, $2 FEE_BPS,
+ * $3 UNSPENT_POLICY. Read-only: nothing is written or locked.
  */
-export async function previewSettlement(db: Db, rawPeriod: string, settings: SettlementSettings, now = new Date()): Promise<SettlementPreview> {
-  const period = assertPeriodEnded(rawPeriod, settings, now);
-  const totals = await db.$queryRawUnsafe<SettlementPreview['totals']>(
-    `WITH f AS (
+export const PREVIEW_CTE = `WITH f AS (
        SELECT supporter_id, count(*)::int AS n FROM flattrs WHERE period = $1 AND status = 'active' GROUP BY supporter_id
      ), everyone AS (
        SELECT * FROM f
@@ -23,7 +21,7 @@ export async function previewSettlement(db: Db, rawPeriod: string, settings: Set
        SELECT s.user_id, 0 FROM supporter_settings s
         WHERE $3 = 'charity' AND s.active AND s.budget_minor > 0 AND NOT EXISTS (SELECT 1 FROM f WHERE f.supporter_id = s.user_id)
      ), amounts AS (
-       SELECT e.supporter_id, e.n, u.currency,
+       SELECT e.supporter_id, e.n, u.currency, coalesce(s.budget_minor, 0)::int8 AS budget,
               greatest(least(coalesce(s.budget_minor, 0), coalesce((
                 SELECT sum(en.amount) FROM accounts a JOIN entries en ON en.account_id = a.id
                  WHERE a.kind = 'wallet' AND a.user_id = e.supporter_id AND a.identity_id IS NULL AND a.currency = u.currency), 0)), 0)::int8 AS available
@@ -33,13 +31,23 @@ export async function previewSettlement(db: Db, rawPeriod: string, settings: Set
               CASE WHEN n > 0 THEN available * $2::int8 / 10000 ELSE 0 END::int8 AS fee
          FROM amounts
      ), shares AS (
-       SELECT c.currency, i.user_id IS NULL AS escrowed,
+       SELECT c.supporter_id, c.currency, c.charged, f.recipient_identity_id AS identity_id, i.user_id IS NULL AS escrowed,
               (c.charged - c.fee) / c.n + CASE WHEN row_number() OVER (PARTITION BY f.supporter_id
                   ORDER BY md5(f.supporter_id::text || ':' || $1::text || ':' || f.id::text) COLLATE "C", f.id) <= (c.charged - c.fee) % c.n THEN 1 ELSE 0 END AS amount
          FROM charges c JOIN flattrs f ON f.period = $1 AND f.supporter_id = c.supporter_id AND f.status = 'active'
          JOIN identities i ON i.id = f.recipient_identity_id
         WHERE c.n > 0
-     ), by_currency AS (
+     )`;
+
+/**
+ * `flattr settle --dry-run`: what settling the period now would move, per
+ * currency. The current month may be previewed (what it would move if it
+ * ended now); a month to come is refused.
+ */
+export async function previewSettlement(db: Db, rawPeriod: string, settings: SettlementSettings, now = new Date()): Promise<SettlementPreview> {
+  const period = assertPeriodStarted(rawPeriod, settings, now);
+  const totals = await db.$queryRawUnsafe<SettlementPreview['totals']>(
+    `${PREVIEW_CTE}, by_currency AS (
        SELECT currency, sum(amount) FILTER (WHERE NOT escrowed) AS credited, sum(amount) FILTER (WHERE escrowed) AS escrowed FROM shares GROUP BY currency
      )
      SELECT trim(c.currency) AS currency, count(*)::int AS supporters, sum(c.n)::int AS flattrs, sum(c.charged)::int8 AS charged,
