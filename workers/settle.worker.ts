@@ -1,15 +1,15 @@
-import { Queue, UnrecoverableError, WaitingChildrenError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, WaitingChildrenError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Db } from '../src/db/database.js';
 import { selfCheckLedger } from '../src/ledger/self-check-ledger.js';
 import { QUEUES } from '../src/queues.js';
-import { enqueueSettlement } from '../src/settlement/enqueue-settlement.js';
+import { catchUpSettlements } from '../src/settlement/catch-up-settlements.js';
+import { enqueueCatchUp } from '../src/settlement/enqueue-catch-up.js';
 import { InvalidInputError } from '../src/domain/errors.js';
 import { PeriodNotEndedError, SettlementIncompleteError, SettlementNotOpenError } from '../src/settlement/errors.js';
 import type { SettlementSettings } from '../src/settlement/open-run.js';
-import { lastClosedPeriod } from '../src/settlement/period-close.js';
 import { createSettlementStages, type StageHook } from '../src/settlement/settlement-stages.js';
 import {
-  batchJobSchema, ledgerCheckJobId, ledgerCheckJobSchema, SETTLE_JOB, settleJobSchema, type SettleJob,
+  batchJobSchema, catchUpJobSchema, ledgerCheckJobId, ledgerCheckJobSchema, SETTLE_JOB, settleJobSchema, type SettleJob,
 } from '../src/settlement/settle-jobs.js';
 import type { Logger } from '../src/support/logger.js';
 import type { Metrics } from '../src/support/metrics.js';
@@ -32,6 +32,8 @@ export type SettleWorkerDeps = {
   now?: () => Date;
 };
 
+/** The catch-up looks again at a run it waits for after a quarter of the time waited so far, within these bounds. */
+const CATCH_UP_POLL_MS = { min: 100, max: 5000 };
 /** Passes over the batches before a run that keeps finding some pending fails (and is retried from its opening). */
 const MAX_PASSES = 3;
 /** Refusals that no retry cures: the job fails at once, with the refusal as its reason. */
@@ -92,7 +94,7 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
       if (finished.status === 'settled') break;
       if (pass >= MAX_PASSES) {
         // The retry starts over from the opening, with a fresh count of passes.
-        await job.updateData({ period, requestId: data.requestId, failures: data.failures });
+        await job.updateData({ period, requestId: data.requestId, by: data.by, failures: data.failures });
         throw new SettlementIncompleteError(period, finished.supporters);
       }
       if (await fanOut(job, token, data, finished.batches, ++pass)) throw new WaitingChildrenError();
@@ -107,17 +109,43 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
     return { period, status: 'settled', selfCheck };
   };
 
+  /**
+   * The period-close catch-up (catch-up-settlements.ts): one step per pass,
+   * then the job delays itself while the run it waits for goes on, so it
+   * never holds a worker slot that the run's own jobs need.
+   */
+  const catchUp = async (job: Job, token: string) => {
+    const data = parse(catchUpJobSchema, job);
+    const started = data.started ?? [];
+    const step = await catchUpSettlements(db, queue, settings, now(), { started });
+    if (step.next === 'done') {
+      if (started.length) logger.info({ periods: started }, 'period close: every closed period is settled');
+      return { settled: started };
+    }
+    if (step.next === 'blocked') {
+      logger.error({ period: step.period, reason: step.reason },
+        `period close: the run of ${step.period} failed; later periods wait for it ("flattr settle --period ${step.period}" resumes it)`);
+      return { settled: started, blocked: step.period };
+    }
+    if (step.queued) logger.info({ period: step.period }, 'period closed: settling it');
+    const waitingSince = step.queued || data.period !== step.period ? Date.now() : data.waitingSince ?? Date.now();
+    await job.updateData({ ...data, started: step.queued ? [...started, step.period] : started, period: step.period, waitingSince });
+    const delay = Math.min(CATCH_UP_POLL_MS.max, Math.max(CATCH_UP_POLL_MS.min, (Date.now() - waitingSince) / 4));
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
+  };
+
   const worker = new Worker(
     QUEUES.settle,
     async (job, token) => {
       try {
         switch (job.name) {
           case SETTLE_JOB.periodClose: {
-            const period = lastClosedPeriod(now(), settings.timeZone, settings.graceMinutes);
-            const { mine, state } = await enqueueSettlement(queue, period);
-            logger.info({ period, queued: mine, state }, 'period closed');
-            return { period };
+            // The monthly tick: settle every closed period that is due, oldest first.
+            await enqueueCatchUp(queue, 'tick');
+            return { catchUp: true };
           }
+          case SETTLE_JOB.catchUp: return await catchUp(job, token!);
           case SETTLE_JOB.settle: return await parent(job, token!);
           case SETTLE_JOB.batch: {
             const { period, batch } = parse(batchJobSchema, job);

@@ -11,9 +11,10 @@ const IN_PROGRESS = new Set(['active', 'waiting', 'waiting-children', 'delayed',
  * `settle-YYYY-MM`, so a second request while one is queued or running gets
  * the existing job back with `mine: false`. A failed run is retried (it
  * resumes); a completed job is replaced only when asked (the database, not
- * BullMQ, says whether the period is settled).
+ * BullMQ, says whether the period is settled). `by` says who asked, shown
+ * to whoever finds the run going.
  */
-export async function enqueueSettlement(queue: Queue, period: string, options: { replaceCompleted?: boolean } = {}): Promise<Enqueued> {
+export async function enqueueSettlement(queue: Queue, period: string, options: { replaceCompleted?: boolean; by?: string } = {}): Promise<Enqueued> {
   const id = settleJobId(period);
   const existing = (await queue.getJob(id)) as Job<SettleJob> | undefined;
   if (existing) {
@@ -27,7 +28,7 @@ export async function enqueueSettlement(queue: Queue, period: string, options: {
     await existing.remove().catch(() => undefined);
   }
   const requestId = randomUUID();
-  await queue.add(SETTLE_JOB.settle, { period, requestId }, {
+  await queue.add(SETTLE_JOB.settle, { period, requestId, ...(options.by ? { by: options.by.slice(0, 200) } : {}) }, {
     jobId: id, attempts: 5, backoff: { type: 'exponential', delay: 2000 },
     removeOnComplete: { age: 90 * 24 * 3600 }, removeOnFail: false,
   });

@@ -1,44 +1,62 @@
+import { hostname, userInfo } from 'node:os';
 import type { Job } from 'bullmq';
 import type { Db } from '../../db/database.js';
-import { toDecimalString } from '../../domain/money.js';
 import { QUEUES } from '../../queues.js';
 import type { Runtime } from '../../runtime.js';
 import { buildReport } from '../../settlement/build-report.js';
+import { describeRun } from '../../settlement/describe-run.js';
 import { enqueueSettlement, isInProgress } from '../../settlement/enqueue-settlement.js';
 import type { SelfCheck } from '../../ledger/self-check-ledger.js';
-import { SettlementFailedError, SettlementInProgressError } from '../../settlement/errors.js';
-import { assertPeriodEnded } from '../../settlement/period-guard.js';
+import { OlderPeriodPendingError, SettlementFailedError, SettlementInProgressError } from '../../settlement/errors.js';
+import { listPeriods } from '../../settlement/list-periods.js';
+import type { SettlementSettings } from '../../settlement/open-run.js';
+import { assertPeriodEnded, assertPeriodStarted, settleableAt } from '../../settlement/period-guard.js';
 import { previewSettlement } from '../../settlement/preview-settlement.js';
 import { settlementSettings } from '../../settlement/settings-from-config.js';
 import { waitForSettlement, type SettlementOutcome } from '../../settlement/wait-for-settlement.js';
 import { createSettleWorker } from '../../../workers/settle.worker.js';
 import { endProgress, out, progress } from '../output.js';
+import { formatTotals, formatWhen, plural } from '../settlement-format.js';
 
 /**
- * `flattr settle --period YYYY-MM [--dry-run]`. Refuses a malformed or
- * unfinished period before touching anything. Otherwise queues the period's
- * settle job (or resumes a failed or orphaned one), runs the settle worker in
- * this process when no hub consumes `settle`, shows progress, and returns once
+ * `flattr settle --period YYYY-MM [--dry-run] [--no-wait]`. Refuses a
+ * malformed or unfinished period, or one with an older period still to
+ * settle, before touching anything. Otherwise queues the period's settle job
+ * (or resumes a failed or orphaned one), runs the settle worker in this
+ * process when no hub consumes `settle`, shows progress, and returns once
  * the period is settled and committed and the ledger self-check that follows
- * every run has answered. A run already being worked on by a live worker is
- * refused: one run per period.
+ * every run has answered. A run someone else has going (another operator,
+ * the period-close job, a restarted hub resuming a crashed run) is one run
+ * per period: it is waited for and summarised, or, with --no-wait, refused.
+ * A dry run may look at the current month: what it would move if it ended now.
  */
-export async function settleCommand(runtime: Runtime, o: { period: string; dryRun?: boolean }): Promise<number> {
+export async function settleCommand(runtime: Runtime, o: { period: string; dryRun?: boolean; wait?: boolean }): Promise<number> {
   const settings = settlementSettings(runtime.config);
-  const period = assertPeriodEnded(o.period, settings, new Date());
+  const now = new Date();
+  if (o.dryRun) {
+    const period = assertPeriodStarted(o.period, settings, now);
+    return printPreview((await runtime.db()).prisma, period, settings, now);
+  }
+  const period = assertPeriodEnded(o.period, settings, now);
   const { prisma, kind } = await runtime.db();
-  if (o.dryRun) return printPreview(prisma, period, settings);
-  if ((await runStatus(prisma, period)) === 'settled') {
+  const status = await runStatus(prisma, period);
+  if (status === 'settled') {
     out(`${period} is already settled; nothing to do`);
     await printSummary(prisma, period);
     return 0;
   }
+  if (!status) await assertNoOlderPending(prisma, period, settings, now);
 
   const queue = await runtime.queue(QUEUES.settle);
   const workers = await queue.getWorkersCount();
-  const enqueued = await enqueueSettlement(queue, period, { replaceCompleted: true });
-  if (!enqueued.mine && isInProgress(enqueued.state) && workers > 0) {
-    throw new SettlementInProgressError(period, `job ${enqueued.job.id} is ${enqueued.state}`);
+  const enqueued = await enqueueSettlement(queue, period, { replaceCompleted: true, by: requester() });
+  if (!enqueued.mine && isInProgress(enqueued.state)) {
+    const run = await describeRun(prisma, enqueued.job);
+    const since = `${run.opened ? 'started' : 'queued'} ${formatWhen(run.since, settings.timeZone, now)} by ${run.by}`;
+    if (workers > 0 && o.wait === false) throw new SettlementInProgressError(period, `${since}; job ${enqueued.job.id} is ${enqueued.state}`);
+    out(workers > 0
+      ? `a run of ${period} is in progress (${since}), waiting for it`
+      : `a run of ${period} is unfinished and no hub is working on it (${since}): resuming it here`);
   }
   if (workers === 0) {
     const { config } = runtime;
@@ -73,6 +91,26 @@ export async function settleCommand(runtime: Runtime, o: { period: string; dryRu
   return reportSelfCheck(period, outcome.selfCheck);
 }
 
+/** Who asks, written on the job for whoever finds the run going: user, machine and process, nothing secret. */
+function requester(): string {
+  let user = 'unknown';
+  try { user = userInfo().username; } catch { /* no passwd entry (containers) */ }
+  return `flattr settle (${user}@${hostname()}, pid ${process.pid})`;
+}
+
+/**
+ * Periods settle oldest first (period-close.ts: duePeriods): opening a newer
+ * run while an older closed period still has flattrs to settle would let the
+ * newer month spend the wallets first.
+ */
+async function assertNoOlderPending(db: Db, period: string, settings: SettlementSettings, now: Date): Promise<void> {
+  const older = (await listPeriods(db, settings, now)).find((r) => r.period < period && r.closed && (r.run ? r.run.status === 'running' : r.pending.flattrs > 0));
+  if (!older) return;
+  throw new OlderPeriodPendingError(period, older.period, older.run
+    ? 'its run is not finished'
+    : `has ${plural(older.pending.flattrs, 'flattr')} and no run`);
+}
+
 /**
  * The ledger self-check that followed the run. A broken invariant exits 1 so
  * a scheduled `flattr settle` alerts someone, but the period stays settled:
@@ -104,21 +142,19 @@ async function runProgress(db: Db, period: string): Promise<{ status: string; su
 
 async function printSummary(db: Db, period: string): Promise<void> {
   const report = await buildReport(db, period);
-  out(`  supporters settled ${report.supporters.length}, recipients ${report.recipients.length}`);
-  for (const t of report.totals) {
-    const m = (minor: bigint) => toDecimalString({ minor, currency: t.currency });
-    out(`  ${t.currency}: charged ${m(t.charged)}, fees ${m(t.fees)}, to creators ${m(t.credited)}, to escrow ${m(t.escrowed)}, to charity ${m(t.charged - t.fees - t.credited - t.escrowed)}`);
-  }
+  out(`  ${plural(report.supporters.length, 'supporter')} settled, ${plural(report.recipients.length, 'recipient')}`);
+  for (const t of report.totals) out(`  ${formatTotals(t)}`);
 }
 
-async function printPreview(db: Db, period: string, settings: ReturnType<typeof settlementSettings>): Promise<number> {
+async function printPreview(db: Db, period: string, settings: SettlementSettings, now: Date): Promise<number> {
   const status = await runStatus(db, period);
-  const preview = await previewSettlement(db, period, settings);
-  out(`dry run: settling ${period} now would move (nothing written)${status ? `; note: its run is already ${status}` : ''}`);
+  const preview = await previewSettlement(db, period, settings, now);
+  const closesAt = settleableAt(period, settings);
+  const open = now < closesAt ? `; ${period} is still open, so this is what it would move if it ended now (it closes ${formatWhen(closesAt, settings.timeZone)})` : '';
+  out(`dry run: settling ${period} now would move (nothing written${open})${status ? `; note: its run is already ${status}` : ''}`);
   if (preview.totals.length === 0) out('  nothing: no supporter has an active flattr in this period');
   for (const t of preview.totals) {
-    const m = (minor: bigint) => toDecimalString({ minor, currency: t.currency });
-    out(`  ${t.currency}: ${t.supporters} supporters, ${t.flattrs} flattrs; charged ${m(t.charged)}, fees ${m(t.fees)}, to creators ${m(t.credited)}, to escrow ${m(t.escrowed)}, to charity ${m(t.charity)}`);
+    out(`  ${plural(t.supporters, 'supporter')}, ${plural(t.flattrs, 'flattr')}; ${formatTotals(t)}`);
   }
   return 0;
 }
