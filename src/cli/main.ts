@@ -120,14 +120,21 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
   program.command('settle')
     .description('settle a period now and wait until it is committed (works with or without a running hub)')
     .requiredOption('--period <YYYY-MM>', 'the period (calendar month in SETTLEMENT_TZ) to settle')
-    .option('--dry-run', 'show what would move, write nothing')
-    .action((o: { period: string; dryRun?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/settle.js')).settleCommand(rt, o)));
+    .option('--dry-run', 'show what would move, write nothing (the current month: what it would move if it ended now)')
+    .option('--no-wait', 'refuse, rather than wait for, a run of the period already in progress')
+    .action((o: { period: string; dryRun?: boolean; wait?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/settle.js')).settleCommand(rt, o)));
 
   program.command('report')
     .description('the settlement of a period')
     .requiredOption('--period <YYYY-MM>', 'the period')
     .option('--json', 'print the report as JSON (DESIGN.md section 4)')
-    .action((o: { period: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/report.js')).reportCommand(rt, o)));
+    .option('--limit <n>', 'recipients and supporters listed, largest first (default 20)')
+    .action((o: { period: string; json?: boolean; limit?: string }) => withRuntime(run, async (rt) => (await import('./commands/report.js')).reportCommand(rt, o)));
+
+  program.command('periods')
+    .description('every period with its status (open, closed-waiting, running, failed, settled), pending flattrs and the next period close')
+    .option('--json', 'print them as JSON')
+    .action((o: { json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/periods.js')).periodsCommand(rt, o)));
 
   program.command('ledger').description('the double-entry ledger')
     .command('verify')
