@@ -14,6 +14,7 @@ import { createTokenCipher } from './support/token-cipher.js';
 import { createSettleWorker } from '../workers/settle.worker.js';
 import { createEscrowWorker, scheduleEscrowRelease } from '../workers/escrow.worker.js';
 import { schedulePeriodClose } from './settlement/schedule-settlement.js';
+import { enqueueCatchUp } from './settlement/enqueue-catch-up.js';
 import { scheduleLedgerCheck } from './settlement/schedule-ledger-check.js';
 import { settlementSettings } from './settlement/settings-from-config.js';
 import { redactUrl } from './support/redact.js';
@@ -80,6 +81,8 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       });
       runtime.onClose(() => notify.close(), { name: 'notify worker' });
       await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
+      // A hub that was down over a month end settles what it missed now, not at the next tick.
+      await enqueueCatchUp(await runtime.queue(QUEUES.settle), 'start');
       await scheduleLedgerCheck(await runtime.queue(QUEUES.settle), config.money.timeZone);
       await scheduleEscrowRelease(await runtime.queue(QUEUES.escrow), config.money.timeZone);
       await scheduleNoticeCatchUp(await runtime.queue(QUEUES.notify));
