@@ -10,7 +10,7 @@
  * no-op when dist/ is up to date), and the entry point it used is printed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -138,13 +138,16 @@ async function removeQueueKeys(): Promise<void> {
   }
 }
 
-function entryPoint(): string {
-  const build = path.join(ROOT, 'scripts/build.mjs');
-  if (!existsSync(build)) return 'TypeScript sources through tsx (no build)';
-  const result = spawnSync(process.execPath, [build], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Builds as `npm start` would: a no-op when dist/ is up to date. */
+function build(): void {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`scripts/build.mjs failed:\n${result.stdout}${result.stderr}`);
-  const which = spawnSync(process.execPath, [BIN, '--help'], { cwd: ROOT, env: cleanEnv({ FLATTR_WHICH_ENTRY: '1' }), encoding: 'utf8' });
-  return /^flattr entry: (.+)$/m.exec(which.stderr)?.[1] ?? 'unknown';
+}
+
+/** What the bin runs now: dist/, or the sources through tsx when one changed since the build. */
+function entryPoint(): string {
+  const which = spawnSync(process.execPath, [BIN, '--help'], { cwd: ROOT, env: cleanEnv({ LOG_LEVEL: 'debug' }), encoding: 'utf8' });
+  return /^flattr: running (.+)$/m.exec(which.stderr)?.[1] ?? 'unknown';
 }
 
 function line(label: string, ms: number, runs: number, target: string, ok: boolean): void {
@@ -154,7 +157,9 @@ function line(label: string, ms: number, runs: number, target: string, ok: boole
 const database = await createPostgresDatabase();
 const tmp = mkdtempSync(path.join(tmpdir(), 'flattr-bench-cli-'));
 try {
-  console.log(`entry point: ${entryPoint()}`);
+  build();
+  const entry = entryPoint();
+  console.log(`entry point: ${entry}`);
   const pgEnv = () => {
     const prefix = randomQueuePrefix();
     prefixes.push(prefix);
@@ -190,6 +195,8 @@ try {
   const rss = rssMb(idle.child.pid!);
   await idle.stop();
   console.log(`idle RSS, hub without adapters on PostgreSQL: ${rss.toFixed(0)} MB (VmRSS ${(IDLE_MS / 1000).toFixed(0)} s after /healthz), aim under 200 MB${rss < 200 ? '' : ' — MISSED'}`);
+  const after = entryPoint();
+  if (after !== entry) console.log(`warning: a source changed during the run; the bin now runs ${after}`);
 } finally {
   await removeQueueKeys();
   await database.drop();
