@@ -55,7 +55,7 @@ describe('flattr settle / report / ledger verify (CLI)', () => {
     expect(await runs()).toBe(0);
   });
 
-  it('refuses a second run while a live worker is on the period, writing nothing', async () => {
+  it('with --no-wait, refuses a second run while a live worker is on the period, in one line, writing nothing', async () => {
     const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
     const queue = new Queue(QUEUES.settle, { connection, prefix });
     let release!: () => void;
@@ -63,9 +63,9 @@ describe('flattr settle / report / ledger verify (CLI)', () => {
     const busy = new Worker(QUEUES.settle, () => held, { connection, prefix });
     try {
       await queue.add('settle', { period: '2026-10' }, { jobId: settleJobId('2026-10') });
-      const second = await flattr('settle', '--period', '2026-10');
+      const second = await flattr('settle', '--period', '2026-10', '--no-wait');
       expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/a settlement of 2026-10 is already running/);
+      expect(second.stderr).toMatch(/^flattr: a settlement of 2026-10 is already running \(queued .* by someone else; job settle-2026-10 is active\); run "flattr settle --period 2026-10" without --no-wait to wait for it, or watch it on \/admin\/queues\n$/);
       expect(await runs()).toBe(0);
     } finally {
       release();
@@ -78,7 +78,7 @@ describe('flattr settle / report / ledger verify (CLI)', () => {
   it('settles with a dry run first, then for real; reports the DESIGN.md shape; the ledger verifies', async () => {
     const dry = await flattr('settle', '--period', '2026-10', '--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/EUR: 1 supporters, 10 flattrs; charged 35.00, fees 3.50, to creators 15.75, to escrow 15.75/);
+    expect(dry.stdout).toMatch(/ {2}1 supporter, 10 flattrs; EUR: charged 35.00, fees 3.50, to creators 15.75, to escrow 15.75, to charity 0.00\n/);
     expect(await runs()).toBe(0);
 
     const settled = await flattr('settle', '--period', '2026-10');

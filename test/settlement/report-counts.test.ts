@@ -68,9 +68,9 @@ describe('flattr report counts only charged supporters (rule 11)', { timeout: 24
     const { code, stdout } = await runCli(['report', '--period', PERIOD], env);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^2026-10: settled, 4 supporters, 4 recipients$/m);
-    expect(stdout).toMatch(/^ {2}slack:T1:R0: 21\.00 EUR from 1 supporter \(2 flattrs\), in escrow$/m);
-    expect(stdout).toMatch(/^ {2}slack:T1:R1: 10\.50 EUR from 1 supporter \(1 flattr\), credited$/m);
-    expect(stdout).toMatch(/^ {2}slack:T1:R[34]: 0\.00 EUR from 1 supporter \(1 flattr\), in escrow$/m);
+    expect(stdout).toMatch(/^ {2}slack:T1:R0 {2}21\.00 EUR from 1 supporter \(2 flattrs\), in escrow \(unclaimed\)$/m);
+    expect(stdout).toMatch(/^ {2}slack:T1:R1 {2}10\.50 EUR from 1 supporter \(1 flattr\), credited \(claimed\)$/m);
+    expect(stdout).toMatch(/^ {2}slack:T1:R[34] {2}0\.00 EUR from 1 supporter \(1 flattr\), in escrow \(unclaimed\)$/m);
     expect(stdout).not.toContain('T1:R2');
   });
 });
