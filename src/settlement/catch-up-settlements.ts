@@ -29,7 +29,7 @@ export const CATCH_UP_BY = 'the period-close job';
 export async function catchUpSettlements(
   db: Db, queue: Queue, settings: SettlementSettings, now: Date, o: { started: readonly string[] },
 ): Promise<CatchUpStep> {
-  const due = async () => duePeriods(await listPeriods(db, settings, now), {
+  const due = async () => duePeriods(await listPeriods(db, settings, now, { exact: false }), {
     policy: settings.policy, lastClosed: lastClosedPeriod(now, settings.timeZone, settings.graceMinutes),
   });
   const period = (await due())[0];

@@ -15,7 +15,11 @@ export type PeriodRow = {
   closed: boolean;
   closesAt: Date;
   run: PeriodRun | null;
-  /** Active flattrs, and their supporters, of a period with no run: what its run would settle. 0 once a run exists. */
+  /**
+   * Active flattrs, and their supporters, of a period with no run: what its
+   * run would settle. 0 once a run exists. Without `exact`, only whether
+   * there is any: flattrs 0 or 1, supporters 0.
+   */
   pending: { flattrs: number; supporters: number };
 };
 
@@ -29,9 +33,16 @@ type Row = {
  * first, with its run and what is pending. The distinct periods of `flattrs`
  * are found by walking its (period, supporter) index one period at a time,
  * so this stays a few index probes per month however many flattrs there are;
- * only periods without a run are counted.
+ * only periods without a run are counted, and only with `exact` (the
+ * catch-up polls this while a run goes on, and needs to know only whether a
+ * month has a flattr, not count the current month's millions).
  */
-export async function listPeriods(db: Db, settings: { timeZone: string; graceMinutes: number }, now: Date): Promise<PeriodRow[]> {
+export async function listPeriods(
+  db: Db, settings: { timeZone: string; graceMinutes: number }, now: Date, o: { exact?: boolean } = {},
+): Promise<PeriodRow[]> {
+  const pending = o.exact === false
+    ? `SELECT count(*)::int AS flattrs, 0 AS supporters FROM (SELECT 1 FROM flattrs f WHERE f.period = x.period AND f.status = 'active' LIMIT 1) one`
+    : `SELECT count(*)::int AS flattrs, count(DISTINCT f.supporter_id)::int AS supporters FROM flattrs f WHERE f.period = x.period AND f.status = 'active'`;
   const rows = await db.$queryRawUnsafe<Row[]>(
     `WITH RECURSIVE walk AS (
        (SELECT period FROM flattrs ORDER BY period LIMIT 1)
@@ -47,8 +58,7 @@ export async function listPeriods(db: Db, settings: { timeZone: string; graceMin
             coalesce(p.flattrs, 0) AS pending_flattrs, coalesce(p.supporters, 0) AS pending_supporters
        FROM periods x
        LEFT JOIN settlement_runs r ON r.period = x.period
-       LEFT JOIN LATERAL (SELECT count(*)::int AS flattrs, count(DISTINCT f.supporter_id)::int AS supporters
-                            FROM flattrs f WHERE f.period = x.period AND f.status = 'active') p ON r.period IS NULL
+       LEFT JOIN LATERAL (${pending}) p ON r.period IS NULL
       ORDER BY x.period`,
     periodOf(now, settings.timeZone),
   );

@@ -104,11 +104,10 @@ function requester(): string {
  * newer month spend the wallets first.
  */
 async function assertNoOlderPending(db: Db, period: string, settings: SettlementSettings, now: Date): Promise<void> {
-  const older = (await listPeriods(db, settings, now)).find((r) => r.period < period && r.closed && (r.run ? r.run.status === 'running' : r.pending.flattrs > 0));
+  const rows = await listPeriods(db, settings, now, { exact: false });
+  const older = rows.find((r) => r.period < period && r.closed && (r.run ? r.run.status === 'running' : r.pending.flattrs > 0));
   if (!older) return;
-  throw new OlderPeriodPendingError(period, older.period, older.run
-    ? 'its run is not finished'
-    : `has ${plural(older.pending.flattrs, 'flattr')} and no run`);
+  throw new OlderPeriodPendingError(period, older.period, older.run ? 'its run is not finished' : 'has active flattrs and no run');
 }
 
 /**
