@@ -3,7 +3,8 @@ import { periodClosePattern } from './period-close.js';
 import { SETTLE_JOB } from './settle-jobs.js';
 
 /**
- * Registers the monthly period-close job scheduler. Upserting by a fixed id
+ * Registers the monthly period-close job scheduler, whose job starts the
+ * catch-up that settles every due closed period (enqueue-catch-up.ts). Upserting by a fixed id
  * means any number of starting processes leave exactly one (DESIGN.md
  * section 5); a changed grace or zone replaces the pattern.
  */
