@@ -37,7 +37,7 @@ export async function periodsCommand(runtime: Runtime, o: { json?: boolean }): P
   }
   for (const r of listed) out(`${r.period}  ${describe(r, settings.timeZone, now)}`);
   if (waiting.length) {
-    out(`waiting: ${waiting.join(', ')} (oldest first): a worker hub settles them now and at each period close; or "flattr settle --period ${waiting[0]}"`);
+    out(`waiting: ${waiting.join(', ')} (oldest first): a worker hub settles them when it starts and at each period close, or run "flattr settle --period ${waiting[0]}"`);
   }
   out(`next period close: ${next.period} at ${formatWhen(next.at, settings.timeZone)}`);
   return 0;
