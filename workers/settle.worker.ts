@@ -1,6 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, WaitingChildrenError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Db } from '../src/db/database.js';
 import { selfCheckLedger } from '../src/ledger/self-check-ledger.js';
+import { enqueueNoticeDerivation } from '../src/notices/enqueue-notices.js';
 import { QUEUES } from '../src/queues.js';
 import { catchUpSettlements } from '../src/settlement/catch-up-settlements.js';
 import { enqueueCatchUp } from '../src/settlement/enqueue-catch-up.js';
@@ -57,6 +58,8 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
   const now = deps.now ?? (() => new Date());
   const stages = createSettlementStages({ db, settings, concurrentOpen: deps.concurrentOpen, onStage: deps.onStage, now });
   const queue = new Queue(QUEUES.settle, { connection: deps.connection, prefix: deps.prefix });
+  const notify = new Queue(QUEUES.notify, { connection: deps.connection, prefix: deps.prefix });
+  notify.on('error', (error) => logger.warn({ err: error }, 'notify queue error'));
   queue.on('error', (error) => logger.warn({ err: error }, 'settle queue error'));
 
   /** Fans out a pass and says whether children are left to wait for. The step is written first, so a crash after it finishes, never reopens. */
@@ -100,6 +103,9 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
       if (await fanOut(job, token, data, finished.batches, ++pass)) throw new WaitingChildrenError();
     }
     logger.info({ period }, 'settlement: period settled');
+    // After finishRun committed, people hear of it. A notice never holds a run back: if this
+    // fails, the notify worker's catch-up derives the period's notices within minutes anyway.
+    await enqueueNoticeDerivation(notify, period).catch((error: unknown) => logger.warn({ err: error, period }, 'notices not queued; the catch-up will derive them'));
     // After finishRun committed: a check that fails reports, and never undoes the run.
     const selfCheck = ledgerCheckJobId(period, data.requestId);
     await queue.add(SETTLE_JOB.ledgerCheck, { trigger: 'settled', period }, {
@@ -173,6 +179,7 @@ export function createSettleWorker(deps: SettleWorkerDeps): { worker: Worker; cl
     close: async () => {
       await worker.close();
       await queue.close();
+      await notify.close();
     },
   };
 }

@@ -78,4 +78,19 @@ describe('settle worker on BullMQ', () => {
       await worker.close();
     }
   });
+
+  it('a finished run queues the derivation of its notices at once', async () => {
+    const notify = new Queue(QUEUES.notify, { connection, prefix });
+    try {
+      await notify.obliterate({ force: true });
+      await database.prisma.$executeRawUnsafe(RESET_SQL);
+      await buildBigWorld(database.prisma, 60, 4);
+      await settlePeriod(database.prisma, PERIOD, settings({ batchSize: 7 }), { prefix });
+      const job = await notify.getJob(`notices-derive-${PERIOD}`);
+      expect(job?.data).toEqual({ period: PERIOD });
+    } finally {
+      await notify.obliterate({ force: true });
+      await notify.close();
+    }
+  });
 });
