@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createDiscordOAuthRoutes, isOAuthRequest } from './oauth.js';
 
 export type RecordedRequest = { method: string; path: string; query: URLSearchParams; body: unknown; authorization?: string };
-type Reply = { status: number; body?: unknown };
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 type Route = { method: string; pattern: RegExp; handle(match: string[], request: RecordedRequest): Reply };
 
 export type FakeRestState = {
@@ -49,6 +50,7 @@ export function createRestRoutes(state: FakeRestState): Route[] {
     return { status: 200, body: commands };
   };
   return [
+    ...createDiscordOAuthRoutes(state),
     { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => ({
       status: 200,
       // max_concurrency = shards: every shard may IDENTIFY at once (discord.js otherwise spaces them 5 s apart).
@@ -107,8 +109,8 @@ export async function handleRest(routes: Route[], log: RecordedRequest[], state:
   if (limited) state.rateLimited = (state.rateLimited ?? 0) + 1;
   const failed = state.failNext?.path === request.path ? { status: state.failNext.status, body: { message: 'Internal Server Error', code: 0 } } : undefined;
   if (failed) state.failNext = undefined;
-  const reply = authorized(request, state.token) ?? limited?.reply ?? failed ?? route(routes, request);
-  res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...limited?.headers });
+  const reply: Reply = authorized(request, state.token) ?? limited?.reply ?? failed ?? route(routes, request);
+  res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...limited?.headers, ...reply.headers });
   res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
 }
 
@@ -146,7 +148,7 @@ function globallyLimited(state: FakeRestState): { reply: Reply; headers: Record<
 
 function authorized(request: RecordedRequest, token: string): Reply | undefined {
   // Interaction callbacks and webhook edits authenticate by their token in the path, as on Discord.
-  if (/^\/(interactions|webhooks)\//.test(request.path)) return undefined;
+  if (/^\/(interactions|webhooks)\//.test(request.path) || isOAuthRequest(request)) return undefined;
   return request.authorization === `Bot ${token}` ? undefined : { status: 401, body: { message: '401: Unauthorized', code: 0 } };
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSlackOidc } from './fake-slack-oidc.js';
 
 /** `broken`: users.info for this user answers HTTP 500, as Slack does in an outage. */
 export type FakeSlackUser = { id: string; is_bot?: boolean; is_admin?: boolean; is_owner?: boolean; locale?: string; broken?: boolean };
@@ -17,6 +18,7 @@ export async function startFakeSlackApi() {
   const workspaces = new Map<string, Workspace>();
   const users = new Map<string, FakeSlackUser>();
   const oauthCodes = new Map<string, { team: string; name: string }>();
+  const oidc = createSlackOidc();
   const calls: FakeSlackCall[] = [];
   /** Methods whose next call (in `channel`, when given) answers 429 with this Retry-After. */
   const rateLimits = new Map<string, { seconds: number; channel?: string }>();
@@ -76,6 +78,7 @@ export async function startFakeSlackApi() {
     void handle(req, res);
   });
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (req.method === 'GET' && (req.url ?? '').startsWith('/openid/connect/authorize')) return oidc.authorize(req, res);
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
     const raw = await new Promise<string>((resolve) => {
       let data = '';
@@ -119,7 +122,8 @@ export async function startFakeSlackApi() {
       return void res.end('{"ok":false,"error":"internal_error"}');
     }
     const handler = methods[method];
-    const answer = handler ? handler(token ? workspaces.get(token) : undefined, params) : { ok: false, error: 'unknown_method' };
+    const signIn = oidc.methods[method];
+    const answer = signIn ? signIn(params, token) : handler ? handler(token ? workspaces.get(token) : undefined, params) : { ok: false, error: 'unknown_method' };
     call.answered = answer.ok === false ? String(answer.error) : 'ok';
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: true, ...answer }));
@@ -141,6 +145,8 @@ export async function startFakeSlackApi() {
     calls,
     addWorkspace,
     setUser: (team: string, user: FakeSlackUser) => users.set(`${team}:${user.id}`, user),
+    /** Sign in with Slack: the app's client id and secret, who the authorize page signs in, codes granted by hand. */
+    oidc,
     /** A code the OAuth redirect may exchange once for a bot token of `team`. */
     grantOAuthCode: (code: string, team: string, name = `Workspace ${team}`) => oauthCodes.set(code, { team, name }),
     /** The next call of `method` (in `channel`, when given) answers 429 with Retry-After, as Slack's rate limiter does. */
