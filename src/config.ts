@@ -36,6 +36,8 @@ const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: url.optional(),
+  // "Sign in with Discord": the OAuth2 client secret of the same application (DISCORD_APPLICATION_ID is its client id).
+  DISCORD_CLIENT_SECRET: optionalText,
   // global: one registration for every server; guild: per server, applied at once (development).
   DISCORD_COMMAND_SCOPE: z.enum(['global', 'guild']).default('global'),
   TWITTER_CLIENT_ID: optionalText,
@@ -65,7 +67,7 @@ export type Config = {
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   slack?: { signingSecret: string; botToken?: string; clientId?: string; clientSecret?: string; apiUrl?: string };
-  discord?: { token: string; applicationId: string; apiUrl?: string; commandScope: 'global' | 'guild' };
+  discord?: { token: string; applicationId: string; apiUrl?: string; commandScope: 'global' | 'guild'; clientSecret?: string };
   twitter?: { clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string };
   secrets: { tokenEncryptionKey?: string; adminToken?: string; sessionSecret?: string };
 };
@@ -105,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack: slackOn
       ? { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, apiUrl: e.SLACK_API_URL }
       : undefined,
-    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL, commandScope: e.DISCORD_COMMAND_SCOPE } : undefined,
+    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL, commandScope: e.DISCORD_COMMAND_SCOPE, clientSecret: e.DISCORD_CLIENT_SECRET } : undefined,
     twitter: twitterOn
       ? { clientId: e.TWITTER_CLIENT_ID, clientSecret: e.TWITTER_CLIENT_SECRET, consumerSecret: e.TWITTER_CONSUMER_SECRET, bearerToken: e.TWITTER_BEARER_TOKEN, apiUrl: e.TWITTER_API_URL }
       : undefined,
@@ -122,5 +124,6 @@ function platformProblems(e: Record<string, string | undefined>): string[] {
   if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID) problems.push('SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth installs): required with SLACK_SIGNING_SECRET');
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
   if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push('DISCORD_TOKEN: required with DISCORD_APPLICATION_ID');
+  if (e.DISCORD_CLIENT_SECRET && !e.DISCORD_TOKEN) problems.push('DISCORD_CLIENT_SECRET: Sign in with Discord needs the Discord bot configured too (DISCORD_TOKEN and DISCORD_APPLICATION_ID)');
   return problems;
 }

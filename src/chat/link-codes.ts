@@ -75,7 +75,7 @@ export async function findLinkCode(tx: Db | Tx, code: string, now: Date, options
 }
 
 /** Thrown inside the transaction so a refusal rolls back and leaves the code unspent. */
-class LinkRefusedError extends Error {
+export class LinkRefusedError extends Error {
   readonly code = 'LINK_REFUSED';
   constructor(readonly outcome: LinkOutcome) {
     super(`link refused: ${outcome}`);
@@ -83,7 +83,8 @@ class LinkRefusedError extends Error {
   }
 }
 
-async function attachIdentity(tx: Tx, platform: Platform, externalId: string, userId: number): Promise<Money[]> {
+/** Joins the identity to this user under the link rules above (also signing in with a platform while signed in, src/web). */
+export async function attachIdentity(tx: Tx, platform: Platform, externalId: string, userId: number): Promise<Money[]> {
   const [identity] = await tx.$queryRawUnsafe<{ id: number; user_id: number | null }[]>(
     `SELECT id, user_id FROM identities WHERE platform = $1 AND external_id = $2 FOR UPDATE`, platform, externalId,
   );

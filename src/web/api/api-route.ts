@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Viewer } from '../viewer.js';
+import { WebError } from '../web-error.js';
+
+/**
+ * One JSON API route, described once: the route is registered from it and
+ * the OpenAPI document is generated from it (openapi.ts), so the document
+ * cannot drift from what the routes parse and answer.
+ */
+export type ApiRouteSpec = {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Fastify path, e.g. /api/v1/tokens/:id. */
+  url: string;
+  operationId: string;
+  summary: string;
+  /** Whether a session or API token is required (401 without). */
+  auth: boolean;
+  params?: z.ZodObject;
+  body?: z.ZodType;
+  status: number;
+  response?: z.ZodType;
+  /** Refusals this route may answer, with what each means. */
+  errors: Partial<Record<number, string>>;
+};
+
+type Input<S extends ApiRouteSpec> = {
+  viewer: S['auth'] extends true ? Viewer : Viewer | null;
+  params: S['params'] extends z.ZodType ? z.output<S['params']> : undefined;
+  body: S['body'] extends z.ZodType ? z.output<S['body']> : undefined;
+};
+type Output<S extends ApiRouteSpec> = S['response'] extends z.ZodType ? z.input<S['response']> : void;
+
+export class ApiRoutes {
+  readonly specs: ApiRouteSpec[] = [];
+
+  /** `prefix`: the scope's own prefix, which spec URLs (full paths, as documented) start with. */
+  constructor(private readonly prefix: string) {}
+
+  add<const S extends ApiRouteSpec>(scope: FastifyInstance, spec: S, handler: (input: Input<S>, request: FastifyRequest, reply: FastifyReply) => Promise<Output<S>>): void {
+    this.specs.push(spec);
+    scope.route({
+      method: spec.method,
+      url: spec.url.slice(this.prefix.length),
+      handler: async (request, reply) => {
+        if (spec.auth && !request.viewer) throw new WebError(401, 'unauthenticated', 'sign in (session cookie) or send Authorization: Bearer <API token>');
+        const params = spec.params?.safeParse(request.params);
+        // A malformed id names nothing that exists: the same 404 as someone else's id.
+        if (params && !params.success) throw new WebError(404, 'not_found', 'no such resource');
+        const body = spec.body?.safeParse(request.body ?? {});
+        if (body && !body.success) throw new WebError(422, 'invalid_input', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+        const input = { viewer: request.viewer, params: params?.data, body: body?.data } as Input<S>;
+        const result = await handler(input, request, reply);
+        reply.code(spec.status);
+        return spec.response ? reply.send(spec.response.parse(result)) : reply.send();
+      },
+    });
+  }
+}

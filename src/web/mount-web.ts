@@ -1,0 +1,125 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../support/logger.js';
+import { registerApiRoutes } from './api/api-routes.js';
+import { checkCsrf } from './check-csrf.js';
+import { createDiscordSignIn } from './discord-sign-in.js';
+import { STYLESHEET, STYLESHEET_PATH } from './layout.js';
+import { replyErrorPage } from './reply-page.js';
+import { registerClaimPage } from './routes/claim-page.js';
+import { registerLoginRoutes } from './routes/login-routes.js';
+import { registerOAuthRoutes } from './routes/oauth-routes.js';
+import { sessionCookieName } from './session-cookie.js';
+import { createSlackSignIn } from './slack-sign-in.js';
+import { resolveViewer } from './viewer.js';
+import type { WebContext } from './web-context.js';
+import { WebError } from './web-error.js';
+
+export type WebDeps = {
+  config: Config;
+  db: Db;
+  /** The rate limiter's counters live here, so every api process counts the same attempts. */
+  redis: Redis;
+  sessionSecret: string;
+  logger: Logger;
+  now?: () => Date;
+  /** Sign-in attempts (GET /login/*, /auth/*) allowed per IP per window; default 10 a minute. */
+  signInLimit?: { max: number; windowMs: number };
+};
+
+/**
+ * The web side on the hub's one server (DESIGN.md section 4): sign-in (one-time
+ * links, Slack and Discord), sessions, the JSON API and the public claim page.
+ * Everything is registered in its own encapsulated scope, so its cookies,
+ * security headers (a strict content security policy), CSRF check and error
+ * pages apply to these routes only, never to /slack/*, the probes or the
+ * queue dashboard.
+ */
+export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<void> {
+  const ctx = webContext(deps);
+  const limit = deps.signInLimit ?? { max: 10, windowMs: 60_000 };
+  await http.register(async (scope) => {
+    await scope.register(fastifyCookie, { secret: deps.sessionSecret, hook: 'onRequest' });
+    await scope.register(fastifyHelmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"],
+          baseUri: ["'none'"], frameAncestors: ["'none'"], ...(ctx.secure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // HSTS only means something over https; on a plain-http local hub it would only confuse.
+      strictTransportSecurity: ctx.secure ? { maxAge: 180 * 24 * 3600 } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+    });
+    await scope.register(fastifyRateLimit, {
+      global: false, redis: deps.redis, nameSpace: `${deps.config.redis.queuePrefix}:web-rate:`,
+      errorResponseBuilder: (_request, context) => new WebError(429, 'rate_limited', `too many sign-in attempts; retry in ${context.after}`, Math.ceil(context.ttl / 1000)),
+    });
+    // One bucket per IP for every sign-in route together, so trying links and codes in turn gains nothing.
+    const limitSignIn = scope.rateLimit({ max: limit.max, timeWindow: limit.windowMs, keyGenerator: (request) => `sign-in:${request.ip}` });
+
+    // HTML forms post url-encoded bodies; only here (Slack reads its own raw bodies).
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.decorateRequest('viewer', null);
+    scope.addHook('onRequest', (request, reply) => resolveViewer(ctx, request, reply));
+    scope.addHook('preHandler', async (request) => checkCsrf(ctx, request));
+    scope.addHook('onSend', async (request, reply) => {
+      // Pages and answers name a person's money: never kept by a shared cache or the back button's store.
+      if (request.url !== STYLESHEET_PATH) reply.header('cache-control', 'no-store');
+    });
+    scope.setErrorHandler((error, request, reply) => handleError(ctx, error, request, reply));
+
+    scope.get(STYLESHEET_PATH, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
+    registerLoginRoutes(scope, ctx, limitSignIn);
+    registerOAuthRoutes(scope, ctx, limitSignIn);
+    registerClaimPage(scope, ctx);
+    registerApiRoutes(scope, ctx);
+  });
+}
+
+function webContext(deps: WebDeps): WebContext {
+  const publicUrl = deps.config.http.publicUrl.replace(/\/+$/, '');
+  const secure = new URL(publicUrl).protocol === 'https:';
+  const { slack, discord } = deps.config;
+  return {
+    db: deps.db, logger: deps.logger, now: deps.now ?? (() => new Date()),
+    publicUrl, publicOrigin: new URL(publicUrl).origin, secure,
+    cookies: { session: sessionCookieName(secure), oauth: secure ? '__Secure-flattr_oauth' : 'flattr_oauth' },
+    sessionSecret: deps.sessionSecret,
+    money: { escrowHoldDays: deps.config.money.escrowHoldDays, timeZone: deps.config.money.timeZone },
+    providers: {
+      // Sign in with Slack needs the app's OAuth client (SLACK_CLIENT_ID/SECRET); a single-workspace bot token alone has none.
+      ...(slack?.clientId && slack.clientSecret ? { slack: createSlackSignIn({ clientId: slack.clientId, clientSecret: slack.clientSecret, apiUrl: slack.apiUrl }) } : {}),
+      ...(discord?.clientSecret ? { discord: createDiscordSignIn({ clientId: discord.applicationId, clientSecret: discord.clientSecret, apiUrl: discord.apiUrl }) } : {}),
+    },
+  };
+}
+
+/** A refusal or failure: a page for browsers, `{ error: { code, message } }` on /api/. */
+function handleError(ctx: WebContext, error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let web: WebError;
+  if (error instanceof WebError) web = error;
+  else if (isClientError(error)) {
+    // Fastify's own refusals: malformed JSON, an unsupported content type, a body too large.
+    web = new WebError(error.statusCode, 'invalid_input', error.message);
+  } else {
+    ctx.logger.error({ err: error, url: request.url, method: request.method }, 'web request failed');
+    web = new WebError(500, 'internal', 'something went wrong');
+  }
+  if (web.retryAfter !== undefined) reply.header('retry-after', String(web.retryAfter));
+  if (request.url.startsWith('/api/')) return reply.code(web.statusCode).send({ error: { code: web.code, message: web.message } });
+  return replyErrorPage(request, reply, web.statusCode, web.code);
+}
+
+function isClientError(error: unknown): error is FastifyError & { statusCode: number } {
+  const status = (error as FastifyError | undefined)?.statusCode;
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}

@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { html, withCommands, type Html } from './html.js';
+import { layout } from './layout.js';
+import { pickLocale, type WebLocale } from './pick-locale.js';
+import type { WebErrorCode } from './web-error.js';
+import { platformName, WEB_MESSAGES, type WebMessages } from './web-messages.js';
+
+/** The page language for this request: the browser's, then the signed-in user's. */
+export function pageLocale(request: FastifyRequest, userLocale?: string | null): { locale: WebLocale; m: WebMessages } {
+  const locale = pickLocale(request.headers['accept-language'], userLocale);
+  return { locale, m: WEB_MESSAGES[locale] };
+}
+
+export function replyPage(reply: FastifyReply, status: number, o: { locale: WebLocale; m: WebMessages; title: string; body: Html }): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('vary', 'Accept-Language, Cookie').send(layout(o));
+}
+
+/** A refusal as a page: what happened, what to do, and the way back. */
+export function replyErrorPage(request: FastifyRequest, reply: FastifyReply, status: number, code: WebErrorCode): FastifyReply {
+  const { locale, m } = pageLocale(request);
+  const platform = (request.params as { platform?: unknown } | undefined)?.platform;
+  const explained = m.errors[code](platformName(typeof platform === 'string' ? platform : ''));
+  return replyPage(reply, status, {
+    locale, m, title: explained.title,
+    body: html`<div class="error"><h1>${explained.title}</h1></div><p>${withCommands(explained.body)}</p><p><a href="/">${m.back}</a></p>`,
+  });
+}

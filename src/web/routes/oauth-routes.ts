@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { OAuthError, type OAuthProvider } from '../oauth-provider.js';
+import { beginOAuthState, takeOAuthState } from '../oauth-state.js';
+import { setSessionCookie } from '../session-cookie.js';
+import { startSession } from '../sessions.js';
+import { signInWithIdentity } from '../sign-in-with-identity.js';
+import type { WebContext } from '../web-context.js';
+import { WebError } from '../web-error.js';
+
+type Params = { platform: string };
+type CallbackQuery = { code?: unknown; state?: unknown; error?: unknown };
+
+/**
+ * `/auth/<platform>` sends the browser to the platform with a state bound to
+ * it; `/auth/<platform>/callback` checks that state before anything else,
+ * exchanges the code for the identity, and signs in (claiming an unclaimed
+ * identity) or links it to the signed-in user. Every refusal is a page and
+ * changes nothing; the code and state never reach a log line.
+ */
+export function registerOAuthRoutes(scope: FastifyInstance, ctx: WebContext, limitSignIn: onRequestHookHandler): void {
+  const redirectUri = (platform: string) => `${ctx.publicUrl}/auth/${platform}/callback`;
+
+  scope.get<{ Params: Params }>('/auth/:platform', { onRequest: limitSignIn }, async (request, reply) => {
+    const provider = providerFor(ctx, request.params.platform);
+    const state = beginOAuthState(ctx, reply, provider.platform);
+    return reply.redirect(provider.authorizeUrl(state, redirectUri(provider.platform)), 302);
+  });
+
+  scope.get<{ Params: Params; Querystring: CallbackQuery }>('/auth/:platform/callback', { onRequest: limitSignIn }, async (request, reply) => {
+    const provider = providerFor(ctx, request.params.platform);
+    const { code, state, error } = request.query;
+    if (!takeOAuthState(ctx, request, reply, provider.platform, state)) throw new WebError(403, 'oauth_state', 'OAuth state missing or not the one this browser started with');
+    if (error !== undefined || typeof code !== 'string' || code.length === 0) throw new WebError(400, 'oauth_denied', 'the platform sent no code');
+    const externalId = await identify(provider, code, redirectUri(provider.platform), request);
+    const viewer = request.viewer?.via === 'session' ? request.viewer : undefined;
+    const result = await signInWithIdentity(ctx.db, provider.platform, externalId, viewer?.userId);
+    if (result.outcome === 'owned_elsewhere') throw new WebError(409, 'owned_elsewhere', `${provider.platform} identity belongs to another user with money or accounts of its own`);
+    request.log.info({ platform: provider.platform, userId: result.userId, outcome: result.outcome, claimedEscrow: result.escrowMoved.length > 0 }, 'signed in with a platform');
+    if (!viewer) {
+      const session = await startSession(ctx.db, result.userId, ctx.now());
+      setSessionCookie(ctx, reply, session.id, session.expiresAt);
+    }
+    return reply.redirect('/', 303);
+  });
+}
+
+function providerFor(ctx: WebContext, platform: string): OAuthProvider {
+  const provider = platform === 'slack' || platform === 'discord' ? ctx.providers[platform] : undefined;
+  if (!provider) throw new WebError(404, 'oauth_off', `sign-in with ${platform} is not configured on this hub`);
+  return provider;
+}
+
+async function identify(provider: OAuthProvider, code: string, redirectUri: string, request: FastifyRequest): Promise<string> {
+  try {
+    return await provider.identify(code, redirectUri);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    // invalid_code / invalid_grant is a person's stale or replayed code; anything else is worth an operator's look (client id, secret, redirect URL).
+    const routine = /^(invalid_code|code_already_used|code_expired|invalid_grant)$/.test(error.detail);
+    request.log[routine ? 'info' : 'warn']({ platform: provider.platform, detail: error.detail }, `${provider.platform} sign-in ${error.kind}${routine ? '' : ': check the client id and secret and that the redirect URL is registered'}`);
+    if (error.kind === 'unreachable') throw new WebError(502, 'oauth_unreachable', `${provider.platform} could not be reached`);
+    throw new WebError(400, 'oauth_rejected', `${provider.platform} did not accept the sign-in code`);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Db } from '../db/database.js';
+import type { Logger } from '../support/logger.js';
+import type { OAuthProvider } from './oauth-provider.js';
+
+/** What every web route needs, resolved once from the configuration when the routes are mounted. */
+export type WebContext = {
+  db: Db;
+  logger: Logger;
+  now(): Date;
+  /** PUBLIC_URL without a trailing slash: links, OAuth redirect URIs. */
+  publicUrl: string;
+  /** The only Origin a state-changing browser request may come from. */
+  publicOrigin: string;
+  /** PUBLIC_URL is https: cookies are Secure and take the __Host-/__Secure- prefixes. */
+  secure: boolean;
+  cookies: { session: string; oauth: string };
+  sessionSecret: string;
+  money: { escrowHoldDays: number; timeZone: string };
+  /** Sign-in providers configured on this hub. */
+  providers: Partial<Record<'slack' | 'discord', OAuthProvider>>;
+};
