@@ -26,11 +26,15 @@ export type ChatContext = {
 export type ChatReply = { text: string };
 
 /**
- * Constructible from an AdapterContext: `{ db, now, logger, money }`.
+ * Constructible from an AdapterContext: `{ db, now, logger, money, publicUrl }`.
  * `money`: ESCROW_HOLD_DAYS and SETTLEMENT_TZ, for the dates `/flattr status`
  * shows (defaults 90 and UTC, the configuration's own defaults).
  */
-export type ChatDeps = { db: Db; now(): Date; logger: Logger; money?: { escrowHoldDays: number; timeZone: string } };
+export type ChatDeps = {
+  db: Db; now(): Date; logger: Logger; money?: { escrowHoldDays: number; timeZone: string };
+  /** PUBLIC_URL, for the sign-in links `/flattr login` answers (AdapterContext.publicUrl). */
+  publicUrl?: string;
+};
 
 /** The platform's locale string ("fr-FR", "fr", "en-GB") reduced to one the hub speaks. */
 export function chatLocale(raw: string | undefined | null): ChatLocale | undefined {

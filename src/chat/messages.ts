@@ -64,7 +64,10 @@ export type Messages = {
   mentionsUsage: string;
   /** `/flattr status` of someone who is a creator only (not a supporter, or not joined at all). */
   creatorStatus(v: CreatorStatusView, joined: boolean): string;
-  login: string;
+  /** `/flattr login`: a one-time sign-in link for the web pages. */
+  login(url: string, minutes: number): string;
+  /** A hub whose chat was wired without its web address (PUBLIC_URL) cannot make links. */
+  loginUnavailable: string;
   failed: string;
 };
 
@@ -125,7 +128,8 @@ const en: Messages = {
   mentionsOff: 'Payout digests will name you without mentioning (pinging) you.',
   mentionsUsage: 'Say `/flattr mentions on` or `/flattr mentions off`. Nothing changed.',
   creatorStatus: (v, joined) => [...creatorLinesEn(v), ...(joined ? [] : ['You have not joined yet: `/flattr join` collects what waits for you.'])].join('\n'),
-  login: 'Login comes with the web dashboard, which is not here yet.',
+  login: (url, minutes) => `Your sign-in link, for you only (it works once, for ${minutes} minutes): ${url}`,
+  loginUnavailable: 'Sign-in links are not available from this bot. Nothing was changed.',
   failed: 'Something went wrong on our side; nothing was changed. Please try again in a moment.',
 };
 
@@ -186,7 +190,8 @@ const fr: Messages = {
   mentionsOff: 'Les récapitulatifs de paiement vous nommeront sans vous mentionner (sans notification).',
   mentionsUsage: 'Tapez `/flattr mentions on` ou `/flattr mentions off`. Rien n\'a changé.',
   creatorStatus: (v, joined) => [...creatorLinesFr(v), ...(joined ? [] : ['Vous n\'êtes pas encore inscrit : `/flattr join` récupère ce qui vous attend.'])].join('\n'),
-  login: "La connexion viendra avec le tableau de bord web, qui n'existe pas encore.",
+  login: (url, minutes) => `Votre lien de connexion, pour vous seul (il fonctionne une fois, pendant ${minutes} minutes) : ${url}`,
+  loginUnavailable: "Les liens de connexion ne sont pas disponibles avec ce bot. Rien n'a changé.",
   failed: "Un problème est survenu de notre côté ; rien n'a changé. Réessayez dans un instant.",
 };
 

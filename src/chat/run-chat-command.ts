@@ -4,6 +4,7 @@ import { loadStatus } from './chat-status.js';
 import type { ChatContext, ChatDeps, ChatLocale, ChatReply } from './chat-types.js';
 import { findChatUser } from './find-chat-user.js';
 import { linkCommand } from './link-command.js';
+import { loginCommand } from './login-command.js';
 import { MESSAGES, type Messages } from './messages.js';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.js';
 import { parseItemRef } from './parse-item-ref.js';
@@ -40,7 +41,7 @@ async function dispatch(command: ChatCommand, r: Run): Promise<string> {
   const { deps, ctx, m } = r;
   switch (command.kind) {
     case 'help': return m.help;
-    case 'login': return m.login;
+    case 'login': return loginCommand(r);
     case 'unknown': return `${m.unknown(command.word)}\n\n${m.help}`;
     case 'join': return joinCommand(r);
     case 'budget': return budgetCommand(r, command.amount, command.currency);
