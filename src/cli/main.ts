@@ -117,6 +117,12 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--json', 'print it as JSON')
     .action((o: { platform: string; externalId: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/person-show.js')).personShowCommand(rt, 'creator', o)));
 
+  program.command('login-link')
+    .description("print a one-time sign-in URL (15 minutes) for that identity's user, as /flattr login gives in chat")
+    .requiredOption('--platform <platform>', 'twitter, discord or slack')
+    .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
+    .action((o: { platform: string; externalId: string }) => withRuntime(run, async (rt) => (await import('./commands/login-link.js')).loginLinkCommand(rt, o)));
+
   program.command('settle')
     .description('settle a period now and wait until it is committed (works with or without a running hub)')
     .requiredOption('--period <YYYY-MM>', 'the period (calendar month in SETTLEMENT_TZ) to settle')
