@@ -10,7 +10,7 @@
  * no-op when dist/ is up to date), and the entry point it used is printed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,24 +42,56 @@ function cleanEnv(extra: Env): Env {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...extra };
 }
 
-function timeCommand(command: string, args: string[], env: Env): Promise<{ ms: number; code: number | null; output: string }> {
+/**
+ * CPU seconds, beside the wall clock: on a shared machine the wall clock
+ * says as much about the neighbours as about flattr. Read from /proc in
+ * clock ticks (1/100 s): utime, stime, and cutime, cstime for the children
+ * a process has waited for (npm's prestart, this process's finished commands).
+ */
+const TICK_MS = 10;
+function cpuTicks(stat: string, withChildren: boolean): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return fields[11]! + fields[12]! + (withChildren ? fields[13]! + fields[14]! : 0);
+}
+const childrenCpuMs = () => {
+  const fields = readFileSync('/proc/self/stat', 'utf8');
+  return (cpuTicks(fields, true) - cpuTicks(fields, false)) * TICK_MS;
+};
+/** Everything a process group used so far: the hub, and for npm start npm and its prestart too. */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid) ticks += cpuTicks(stat, true);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+type Timed = { ms: number; cpuMs: number; code: number | null; output: string };
+
+function timeCommand(command: string, args: string[], env: Env): Promise<Timed> {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
     const started = performance.now();
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code, output }));
+    child.on('close', (code) => resolve({ ms: performance.now() - started, cpuMs: childrenCpuMs() - cpuBefore, code, output }));
   });
 }
 
-async function medianOf(runs: number, command: string, args: string[], env: Env): Promise<{ ms: number; code: number | null; output: string }> {
+async function medianOf(runs: number, command: string, args: string[], env: Env): Promise<Timed> {
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await timeCommand(command, args, env));
   const failed = results.find((r) => r.code !== 0);
   if (failed) throw new Error(`${command} ${args.join(' ')} exited ${failed.code}:\n${failed.output}`);
-  return { ms: median(results.map((r) => r.ms)), code: 0, output: results[0]!.output };
+  return { ms: median(results.map((r) => r.ms)), cpuMs: median(results.map((r) => r.cpuMs)), code: 0, output: results[0]!.output };
 }
 
 function freePort(): Promise<number> {
@@ -73,7 +105,7 @@ function freePort(): Promise<number> {
   });
 }
 
-type Started = { child: ChildProcess; ms: number; stop(): Promise<void> };
+type Started = { child: ChildProcess; ms: number; cpuMs: number; stop(): Promise<void> };
 
 /**
  * Spawns a hub and polls /healthz from the first moment: the figure is what an
@@ -101,19 +133,21 @@ async function startHub(command: string, args: string[], env: Env): Promise<Star
       throw new Error(`/healthz did not answer 200 within 60 s:\n${output}`);
     }
     const status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
-    if (status === 200) return { child, ms: performance.now() - started, stop };
+    if (status === 200) return { child, ms: performance.now() - started, cpuMs: groupCpuMs(child.pid!), stop };
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-async function medianStart(runs: number, command: string, args: string[], env: () => Env): Promise<number> {
+async function medianStart(runs: number, command: string, args: string[], env: () => Env): Promise<{ ms: number; cpuMs: number }> {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const hub = await startHub(command, args, env());
     times.push(hub.ms);
+    cpu.push(hub.cpuMs);
     await hub.stop();
   }
-  return median(times);
+  return { ms: median(times), cpuMs: median(cpu) };
 }
 
 function rssMb(pid: number): number {
@@ -150,8 +184,8 @@ function entryPoint(): string {
   return /^flattr: running (.+)$/m.exec(which.stderr)?.[1] ?? 'unknown';
 }
 
-function line(label: string, ms: number, runs: number, target: string, ok: boolean): void {
-  console.log(`${label}: ${ms.toFixed(0)} ms (median of ${runs}), ${target}${ok ? '' : ' — MISSED'}`);
+function line(label: string, figure: { ms: number; cpuMs: number }, runs: number, target: string, ok: boolean): void {
+  console.log(`${label}: ${figure.ms.toFixed(0)} ms (median of ${runs}; cpu ${figure.cpuMs.toFixed(0)} ms), ${target}${ok ? '' : ' — MISSED'}`);
 }
 
 const database = await createPostgresDatabase();
@@ -167,20 +201,20 @@ try {
   };
 
   const bare = await medianOf(QUICK_RUNS, process.execPath, ['-e', '0'], cleanEnv({}));
-  console.log(`node -e 0: ${bare.ms.toFixed(0)} ms (median of ${QUICK_RUNS})`);
+  console.log(`node -e 0: ${bare.ms.toFixed(0)} ms (median of ${QUICK_RUNS}; cpu ${bare.cpuMs.toFixed(0)} ms)`);
 
   const help = await medianOf(QUICK_RUNS, process.execPath, [BIN, '--help'], cleanEnv({}));
   const ratio = help.ms / bare.ms;
-  line('flattr --help', help.ms, QUICK_RUNS, `${ratio.toFixed(1)} × node -e 0 (target within 4 ×)`, ratio <= 4);
+  line('flattr --help', help, QUICK_RUNS, `${ratio.toFixed(1)} × node -e 0 (target within 4 ×)`, ratio <= 4);
 
   const report = await medianOf(QUICK_RUNS, process.execPath, [BIN, 'report', '--period', '2026-10'], pgEnv());
-  line('flattr report --period 2026-10, empty PostgreSQL', report.ms, QUICK_RUNS, `${(report.ms / bare.ms).toFixed(1)} × node -e 0 (target within 1000 ms)`, report.ms <= 1000);
+  line('flattr report --period 2026-10, empty PostgreSQL', report, QUICK_RUNS, `${(report.ms / bare.ms).toFixed(1)} × node -e 0 (target within 1000 ms)`, report.ms <= 1000);
 
   const startPg = await medianStart(START_RUNS, process.execPath, [BIN, 'start'], () => ({ ...pgEnv(), LOG_LEVEL: 'info' }));
-  line('node bin/flattr.js start → /healthz 200, PostgreSQL', startPg, START_RUNS, 'target within 3000 ms', startPg <= 3000);
+  line('node bin/flattr.js start → /healthz 200, PostgreSQL', startPg, START_RUNS, 'target within 3000 ms', startPg.ms <= 3000);
 
   const npmStartPg = await medianStart(START_RUNS, 'npm', ['start', '--silent'], () => ({ ...pgEnv(), LOG_LEVEL: 'info' }));
-  line('npm start → /healthz 200, PostgreSQL', npmStartPg, START_RUNS, 'target within 3000 ms', npmStartPg <= 3000);
+  line('npm start → /healthz 200, PostgreSQL', npmStartPg, START_RUNS, 'target within 3000 ms', npmStartPg.ms <= 3000);
 
   let fresh = 0;
   const startPglite = await medianStart(START_RUNS, 'npm', ['start', '--silent'], () => {
@@ -188,7 +222,7 @@ try {
     prefixes.push(prefix);
     return cleanEnv({ DATA_DIR: path.join(tmp, `pglite-${fresh++}`), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' });
   });
-  line('npm start → /healthz 200, embedded PGlite in a fresh DATA_DIR', startPglite, START_RUNS, 'target within 5000 ms', startPglite <= 5000);
+  line('npm start → /healthz 200, embedded PGlite in a fresh DATA_DIR', startPglite, START_RUNS, 'target within 5000 ms', startPglite.ms <= 5000);
 
   const idle = await startHub(process.execPath, [BIN, 'start'], { ...pgEnv(), LOG_LEVEL: 'info' });
   await new Promise((r) => setTimeout(r, IDLE_MS));
