@@ -58,6 +58,8 @@ export function createNotifyWorker(deps: NotifyWorkerDeps): { worker: Worker; cl
     });
     switch (result.outcome) {
       case 'wait':
+        // Its turn comes at `at`: then it goes before the fresh sends (SEND_PRIORITY), not behind them.
+        if (job.priority !== 0) await job.changePriority({ priority: 0 });
         await job.moveToDelayed(result.at, token);
         throw new DelayedError();
       case 'failed':

@@ -13,6 +13,17 @@ export type OpenNotice = { id: bigint; kind: string; period: string; target: str
  */
 export type SendRetry = { attempts: number; backoffMs: number };
 
+/**
+ * Sends are queued with this priority, and a send that had to wait (pace,
+ * the part before it, a 429, a lease) is given priority 0 before it is
+ * delayed (workers/notify.worker.ts). BullMQ puts a delayed job that comes
+ * due at the back of the waiting list, behind every notice of the month
+ * queued at once, but serves priority 0 before any prioritized job: so a
+ * notice goes when its turn comes (the next part of a digest one pace after
+ * the last), not after the backlog.
+ */
+export const SEND_PRIORITY = 1;
+
 export async function enqueueNoticeSends(queue: Queue, notices: OpenNotice[], o: { replaceFailed?: boolean; retry?: SendRetry } = {}): Promise<number> {
   const retry = o.retry ?? { attempts: SEND_ATTEMPTS, backoffMs: SEND_BACKOFF_MS };
   for (let i = 0; i < notices.length; i += 1_000) {
@@ -27,7 +38,7 @@ export async function enqueueNoticeSends(queue: Queue, notices: OpenNotice[], o:
       name: NOTIFY_JOB.send,
       data: { id: String(id) } satisfies SendJob,
       opts: {
-        jobId, attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs },
+        jobId, priority: SEND_PRIORITY, attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs },
         removeOnComplete: true, removeOnFail: { age: 30 * 24 * 3600 },
       },
     })));
