@@ -58,6 +58,8 @@ describe('what a flattr command loads', { timeout: 120_000 }, () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(/^2026-10: /);
       expect(packages).toContain('@prisma/adapter-pg');
+      // The size-optimised query compiler (prisma/schema.prisma): about 50 MB less resident memory.
+      expect(readFileSync(path.join(dir, 'report.txt'), 'utf8')).toMatch(/@prisma\/client\/runtime\/query_compiler_small_bg\.postgresql\.wasm-base64\.mjs/);
       const unneeded = ['fastify', '@bull-board/', 'discord.js', '@slack/bolt', 'bullmq', 'ioredis', '@electric-sql/pglite'];
       expect([...packages].filter((name) => unneeded.some((heavy) => name.startsWith(heavy)))).toEqual([]);
     } finally {
