@@ -6,6 +6,9 @@ import { mountAdminQueues } from './http/admin-queues.js';
 import { loadSecrets } from './support/secrets.js';
 import { createIngestWorker } from '../workers/ingest.worker.js';
 import { describeAdapters } from './adapters/describe-adapters.js';
+import { describeEndpoints } from './http/describe-endpoints.js';
+import { nextSettlement } from './settlement/next-settlement.js';
+import { formatWhen } from './cli/settlement-format.js';
 import { createAdapters } from './adapters/create-adapters.js';
 import type { PlatformAdapter } from './adapters/port.js';
 import { enqueueLike } from './ingest/enqueue-like.js';
@@ -33,22 +36,30 @@ export type Hub = { runtime: Runtime; url?: string; adapters: PlatformAdapter[];
 export async function startHub(config: Config, options: { role: HubRole; runtime?: Runtime; now?: () => Date }): Promise<Hub> {
   const runtime = options.runtime ?? new Runtime(config, { metrics: undefined });
   const { logger } = runtime;
+  // The start log is a handful of lines: pretty ones (a person at a terminal) say it all in the
+  // message, JSON ones keep the same facts as fields for machines.
+  const startLine = (fields: Record<string, unknown>, message: string) => logger.info(config.logFormat === 'pretty' ? {} : fields, message);
   try {
     if (options.role !== 'worker') await assertPortFree(config.http.port, config.http.host);
     const secrets = loadSecrets(config.secrets, config.dataDir, logger);
     const database = await runtime.db({ share: true });
     const { prisma, kind } = database;
+    let socket: string | undefined;
     if (database.serve) {
       // On the embedded default, commands run beside the hub through this socket (README).
       const server = await database.serve({ logger: logger.child({ part: 'database socket' }) });
       runtime.onClose(() => server.close(), { name: 'database socket' });
-      logger.info({ socket: server.socketDir }, 'embedded database shared with flattr commands on this machine');
+      socket = server.socketDir;
     }
     const redis = await runtime.redis();
-    logger.info({ database: kind, redis: redactUrl(await runtime.redisUrl()), role: options.role }, 'flattr-hub starting');
-    for (const adapter of describeAdapters(config)) {
-      logger.info({ adapter: adapter.name, on: adapter.on, why: adapter.why }, `${adapter.name}: ${adapter.on ? 'on' : 'off'} (${adapter.why})`);
-    }
+    const redisUrl = redactUrl(await runtime.redisUrl());
+    const shared = socket ? ` (shared with flattr commands on this machine through ${socket})` : '';
+    startLine({ database: kind, socket, redis: redisUrl, role: options.role }, `flattr-hub starting: role ${options.role}, database ${kind}${shared}, redis ${redisUrl}`);
+    // Adapters listen in api processes only (below): a worker process has none to describe.
+    if (options.role !== 'worker') for (const adapter of describeAdapters(config)) startLine({ adapter: adapter.name, on: adapter.on, why: adapter.why }, adapter.line);
+    const next = nextSettlement((options.now ?? (() => new Date()))(), config.money.timeZone, config.money.graceMinutes);
+    const settles = { nextSettlement: { period: next.period, at: next.at.toISOString() } };
+    const settlesText = `next settlement: ${next.period} at ${formatWhen(next.at, config.money.timeZone)}`;
 
     if (options.role !== 'api') {
       const ingest = createIngestWorker({
@@ -118,8 +129,15 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         await adapter.start();
         runtime.onClose(() => adapter.stop(), { name: `${adapter.name} adapter` });
       }
-      url = await http.listen({ port: config.http.port, host: config.http.host });
-      logger.info({ url }, 'http server listening');
+      // Fastify logs a line per network interface as it listens; the line below says it once, with the rest.
+      const level = http.log.level;
+      http.log.level = 'warn';
+      url = await http.listen({ port: config.http.port, host: config.http.host }).finally(() => { http.log.level = level; });
+      const { text, ...endpoints } = describeEndpoints(config.http.publicUrl);
+      startLine({ url, ...endpoints, ...settles }, `http server listening on ${url}: ${text}; ${settlesText}`);
+    } else {
+      const notices = [config.slack && 'slack', config.discord && 'discord'].filter((p): p is string => Boolean(p));
+      startLine({ notices, ...settles }, `workers started, notices sent to ${notices.join(' and ') || 'no platform (none configured)'}; ${settlesText}`);
     }
     return {
       runtime, url, adapters,

@@ -27,10 +27,11 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs = 3
     const timer = setTimeout(() => reject(new Error(`hub did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*http server listening/.exec(output);
+      // A JSON line carries the url as a field; a pretty line (LOG_FORMAT=pretty) only in its message.
+      const match = /"url":"(http:\/\/[^"]+)"[^\n]*http server listening|http server listening on (http:\/\/[^\s:]+:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve((match[1] ?? match[2])!);
       }
     };
     child.stdout!.on('data', onData);
