@@ -46,8 +46,9 @@ export function createSlackNoticeSender(deps: Parameters<typeof createSlackSende
   const send = createSlackSender(deps);
   return {
     platform: 'slack',
-    // One message per second per channel, with 5 % to spare for the jitter between taking the turn and Slack receiving the post.
-    paceMs: 1_050,
+    // One message per second per channel, counted from Slack's answer to the last one (deliverNotice), so after it
+    // arrived: nothing more to spare, and a long digest's parts go at the pace Slack allows.
+    paceMs: 1_000,
     paceKey: (n) => `slack:${n.community}:${'channel' in n.destination ? n.destination.channel : `dm-${n.destination.user}`}`,
     async send(n) {
       try {
