@@ -10,13 +10,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_STAMP, distIsFresh } from './dist-state.mjs';
+import { generatePrisma } from './generate-prisma.mjs';
 import { templatePath } from './pglite-template.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
-const generated = spawnSync(process.execPath, [path.join(root, 'scripts/generate-prisma.mjs')], { cwd: root, stdio: 'inherit' });
-if (generated.status !== 0) process.exit(generated.status ?? 1);
+const generated = generatePrisma();
+if (generated !== 0) process.exit(generated);
 
 if (!distIsFresh(root)) {
   const started = new Date();

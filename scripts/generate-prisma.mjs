@@ -20,17 +20,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OUTPUT = path.join(root, 'src/generated/prisma');
 const STAMP = path.join(OUTPUT, '.generated-from');
 
-const inputs = inputsHash();
-if (!process.argv.includes('--force') && existsSync(path.join(OUTPUT, 'client.ts')) && readStamp() === inputs) process.exit(0);
-
-const env = { ...process.env };
-if (!env.PRISMA_SCHEMA_ENGINE_BINARY && !hasSchemaEngine()) {
-  env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
+/** Generates unless the client is up to date (or `force`); returns the exit status of `prisma generate`, 0 when skipped. */
+export function generatePrisma({ force = false } = {}) {
+  const inputs = inputsHash();
+  if (!force && existsSync(path.join(OUTPUT, 'client.ts')) && readStamp() === inputs) return 0;
+  const env = { ...process.env };
+  if (!env.PRISMA_SCHEMA_ENGINE_BINARY && !hasSchemaEngine()) {
+    env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
+  }
+  const cli = require.resolve('prisma/build/index.js');
+  const result = spawnSync(process.execPath, [cli, 'generate'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status === 0) writeFileSync(STAMP, `${inputs}\n`);
+  return result.status ?? 1;
 }
-const cli = require.resolve('prisma/build/index.js');
-const result = spawnSync(process.execPath, [cli, 'generate'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
-if (result.status === 0) writeFileSync(STAMP, `${inputs}\n`);
-process.exit(result.status ?? 1);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(generatePrisma({ force: process.argv.includes('--force') }));
 
 /** What the generated client depends on: the schema, the Prisma config, the generator and runtime versions. */
 function inputsHash() {
