@@ -57,4 +57,23 @@ describe('the Slack pace of one channel', () => {
     expect(slack.callsTo('chat.postMessage').map((c) => c.answered)).toEqual(['ok', 'ok']);
     expect(slack.channelRateLimited()).toBe(0);
   });
+
+  it('sits out a turn a moment away instead of rescheduling it, which would cost the queue\'s latency on top', async () => {
+    const token = slack.addWorkspace('T2').botToken;
+    const deps = {
+      db: database.prisma, pacer: createChannelPacer(redis, randomQueuePrefix()),
+      senders: new Map([['slack' as const, createSlackNoticeSender({ tokenFor: async () => token, clientOptions: { slackApiUrl: slack.url } })]]),
+    };
+    const ids = (await database.prisma.$queryRawUnsafe<{ id: bigint }[]>(
+      `INSERT INTO notifications (kind, period, target, part, parts, platform, community, channel, payload)
+       SELECT 'digest', $1, 'slack:T2', p, 2, 'slack', 'T2', 'CSOON', json_build_object('text', 'payouts (' || p || '/2)', 'mentions', '[]'::json)::text
+         FROM generate_series(1, 2) p RETURNING id`, PERIOD)).map((r) => r.id);
+    expect(await deliverNotice(deps, ids[0]!, { finalAttempt: false })).toMatchObject({ outcome: 'sent' });
+    // The next part comes back (the queue's order poll) a little before its turn: it waits the rest in place and goes.
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - 100));
+    expect(await deliverNotice(deps, ids[1]!, { finalAttempt: false })).toMatchObject({ outcome: 'sent' });
+    const posts = slack.callsTo('chat.postMessage').filter((c) => c.params.channel === 'CSOON');
+    expect(posts.map((c) => c.answered)).toEqual(['ok', 'ok']);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(1_000);
+  });
 });
