@@ -1,7 +1,7 @@
 import { defineConfig } from 'prisma/config';
 
 // The datasource URL is only needed by Prisma's own migrate commands, which this
-// project does not use (DESIGN.md section 7): `flattr migrate` applies the SQL.
+// project does not use (docs/architecture.md): `flattr migrate` applies the SQL.
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },

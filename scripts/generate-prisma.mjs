@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates the Prisma client without Prisma's native schema engine, which
-// cannot be downloaded on the project's machines (DESIGN.md section 7).
+// cannot be downloaded on the project's machines (docs/style.md, Toolchain).
 // Generation itself is WebAssembly; the CLI only checks that an engine file
 // exists, so we point it at any existing file when none is installed.
 //

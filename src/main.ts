@@ -31,7 +31,7 @@ export type Hub = { runtime: Runtime; url?: string; adapters: PlatformAdapter[];
 /**
  * The composition root: wires config, database, Redis, the HTTP server,
  * workers and adapters for one process. Any number of processes may run
- * against the same Redis and database (DESIGN.md section 6).
+ * against the same Redis and database (docs/architecture.md).
  */
 export async function startHub(config: Config, options: { role: HubRole; runtime?: Runtime; now?: () => Date }): Promise<Hub> {
   const runtime = options.runtime ?? new Runtime(config, { metrics: undefined });

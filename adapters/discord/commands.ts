@@ -2,7 +2,7 @@ import { InteractionContextType, SlashCommandBuilder, type RESTPostAPIChatInputA
 
 /**
  * The `/flattr` application command: one subcommand per chat word of
- * DESIGN.md section 4, with the same arguments as the Slack text, so both
+ * docs/contracts.md, with the same arguments as the Slack text, so both
  * platforms feed one parser (src/chat). Option order here is the word order
  * of the text line.
  */

@@ -81,7 +81,7 @@ export function itemOf(target: ReactionTarget): string {
 
 /**
  * The LikeEvent for one user's reaction change. occurredAt is the hub's
- * receipt time (DESIGN.md section 1). The event id hashes the delivery
+ * receipt time (docs/architecture.md, Adapters). The event id hashes the delivery
  * (session, sequence) instead of that time, so a dispatch replayed after a
  * RESUME gets the same id and counts once, while a new reaction, even the
  * same one again, arrives with a new sequence number and a new id. One

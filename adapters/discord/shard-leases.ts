@@ -11,7 +11,7 @@ export type ShardLeaseOptions = {
   acquireEveryMs?: number;
 };
 
-/** A dead holder's shard is connected again within ttl + acquireEvery = 23 s (DESIGN.md section 6 allows 30). */
+/** A dead holder's shard is connected again within ttl + acquireEvery = 23 s (docs/architecture.md). */
 export const SHARD_LEASE_DEFAULTS = { ttlMs: 20_000, renewEveryMs: 5_000, acquireEveryMs: 3_000 } as const;
 
 export type ShardLeaseDeps = {
@@ -40,8 +40,8 @@ export type ShardLeases = {
 type Held = { token: string; watchdog?: NodeJS.Timeout };
 
 /**
- * Each gateway shard is connected from one process at a time (DESIGN.md
- * section 6): a process connects only the shards whose lease it holds. A
+ * Each gateway shard is connected from one process at a time
+ * (docs/architecture.md): a process connects only the shards whose lease it holds. A
  * holder renews every renewEveryMs; a lease it could not renew for
  * ttl - margin (Redis unreachable, a partition) or that another process
  * holds is dropped at once, before Redis lets the lease go, so two

@@ -11,7 +11,7 @@ export type Normalized =
   | { kind: 'ignored'; reason: SlackIgnoreReason; details: Record<string, unknown> };
 
 /**
- * A reaction_added / reaction_removed envelope → LikeEvent (DESIGN.md section 1):
+ * A reaction_added / reaction_removed envelope → LikeEvent (docs/contracts.md):
  * liker "TEAM:USER", author "TEAM:item_user", item "TEAM:channel:ts", the
  * team as community, Slack's event_id as the id (retries share it), and
  * event_ts as the time. Pure: facts about the user come in as an argument.

@@ -133,7 +133,7 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
   program.command('report')
     .description('the settlement of a period')
     .requiredOption('--period <YYYY-MM>', 'the period')
-    .option('--json', 'print the report as JSON (DESIGN.md section 4)')
+    .option('--json', 'print the report as JSON (its shape: docs/contracts.md)')
     .option('--limit <n>', 'recipients and supporters listed, largest first (default 20)')
     .action((o: { period: string; json?: boolean; limit?: string }) => withRuntime(run, async (rt) => (await import('./commands/report.js')).reportCommand(rt, o)));
 

@@ -9,7 +9,7 @@ export const platformSchema = z.enum(PLATFORMS);
 const text = (max: number) => z.string().trim().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 const id = text(200);
 
-/** The one normalized event every adapter produces (DESIGN.md section 1). */
+/** The one normalized event every adapter produces (docs/contracts.md). */
 export const likeEventSchema = z
   .object({
     platform: platformSchema,

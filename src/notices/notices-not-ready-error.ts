@@ -1,4 +1,4 @@
-/** Notices are derived only from a period whose run is finished and committed (DESIGN.md section 8). */
+/** Notices are derived only from a period whose run is finished and committed (docs/architecture.md, Notices). */
 export class NoticesNotReadyError extends Error {
   readonly code = 'NOTICES_NOT_READY';
   constructor(readonly period: string, readonly status: string) {

@@ -12,7 +12,7 @@ export type PlanOptions = { holdDays: number; timeZone: string; now: Date };
  * An unclaimed identity whose escrow starts going back within this many days
  * is reminded in this period's digest: the next digest comes in about a
  * month, and the reminder should come at least 14 days before the money
- * goes (DESIGN.md section 8).
+ * goes (docs/architecture.md, Notices).
  */
 export const REMINDER_WINDOW_DAYS = 31 + 14;
 

@@ -1,6 +1,6 @@
 import type { Platform } from '../domain/like-event.js';
 
-/** The three notices of DESIGN.md section 8. */
+/** The three notices (docs/architecture.md, Notices; the README says what each holds). */
 export const NOTICE_KINDS = ['digest', 'statement', 'creator'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

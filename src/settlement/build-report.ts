@@ -3,7 +3,7 @@ import { parsePeriod } from '../domain/period.js';
 import type { SettlementSettings } from './open-run.js';
 import { previewReport } from './preview-report.js';
 
-/** `flattr report --json`: exactly the shape of DESIGN.md section 4, amounts in integer minor units. */
+/** `flattr report --json`: exactly the shape in docs/contracts.md, amounts in integer minor units. */
 export type SettlementReport = {
   period: string;
   status: string;

@@ -1,4 +1,4 @@
-/** Settlement refusals and failures, each with a stable `code` (STYLE.md). */
+/** Settlement refusals and failures, each with a stable `code` (docs/style.md). */
 
 export class PeriodNotEndedError extends Error {
   readonly code = 'PERIOD_NOT_ENDED';

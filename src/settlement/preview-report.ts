@@ -6,7 +6,7 @@ import { PREVIEW_CTE } from './preview-settlement.js';
 /**
  * The report of a period that has no run yet (the current month, or a closed
  * one waiting for its run): what settling it now would move, in the shape of
- * a settled report (DESIGN.md section 4) with status "open". Counts follow
+ * a settled report (docs/contracts.md) with status "open". Counts follow
  * money rule 11 as a settled report does: a recipient counts only flattrs of
  * supporters who would be charged.
  */

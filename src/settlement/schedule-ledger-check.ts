@@ -7,7 +7,7 @@ export const DAILY_LEDGER_CHECK = 'ledger-check-daily';
 /**
  * Registers the daily ledger self-check, at 04:30 in SETTLEMENT_TZ (after the
  * 03:30 escrow release, so it checks what that wrote). Upserted by a fixed id
- * (DESIGN.md section 5), like the period close.
+ * (docs/contracts.md, Queues), like the period close.
  */
 export async function scheduleLedgerCheck(queue: Queue, timeZone: string): Promise<void> {
   await queue.upsertJobScheduler(DAILY_LEDGER_CHECK, { pattern: '30 4 * * *', tz: timeZone }, {

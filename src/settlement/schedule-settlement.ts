@@ -5,8 +5,8 @@ import { SETTLE_JOB } from './settle-jobs.js';
 /**
  * Registers the monthly period-close job scheduler, whose job starts the
  * catch-up that settles every due closed period (enqueue-catch-up.ts). Upserting by a fixed id
- * means any number of starting processes leave exactly one (DESIGN.md
- * section 5); a changed grace or zone replaces the pattern.
+ * means any number of starting processes leave exactly one
+ * (docs/contracts.md, Queues); a changed grace or zone replaces the pattern.
  */
 export async function schedulePeriodClose(queue: Queue, options: { timeZone: string; graceMinutes: number }): Promise<void> {
   await queue.upsertJobScheduler(

@@ -39,7 +39,7 @@ export type SettleJob = z.infer<typeof settleJobSchema>;
 export type BatchJob = z.infer<typeof batchJobSchema>;
 export type LedgerCheckJob = z.infer<typeof ledgerCheckJobSchema>;
 
-/** BullMQ job ids may not contain ':' (DESIGN.md section 5). */
+/** BullMQ job ids may not contain ':' (docs/style.md). */
 export const settleJobId = (p: string) => `settle-${p}`;
 /** The self-check that follows the run of a period: once per request, however often its finish is retried. */
 export const ledgerCheckJobId = (p: string, requestId?: string) => `ledger-check-${p}${requestId ? `-${requestId}` : ''}`;

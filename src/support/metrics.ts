@@ -17,7 +17,7 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
     likesDropped: new Counter({ name: 'flattr_likes_dropped_total', help: 'Likes an adapter received but could never enqueue, by reason (overflow, expired, shutdown)', labelNames: ['platform', 'reason'] as const, registers: [registry] }),
     // One series per check of money rule 10 (flattr ledger verify), set by every self-check: alert on `flattr_ledger_ok == 0`.
     ledgerOk: new Gauge({ name: 'flattr_ledger_ok', help: 'Ledger self-check by check (money rule 10): 1 holds, 0 broken at the last check', labelNames: ['check'] as const, registers: [registry] }),
-    // Notices (DESIGN.md section 8): every outbox row ends sent, failed or skipped, counted here with its reason ('' when sent).
+    // Notices (docs/architecture.md): every outbox row ends sent, failed or skipped, counted here with its reason ('' when sent).
     notices: new Counter({ name: 'flattr_notices_total', help: 'Notices that ended sent, failed or skipped, by platform, kind and reason', labelNames: ['platform', 'kind', 'outcome', 'reason'] as const, registers: [registry] }),
     noticesRateLimited: new Counter({ name: 'flattr_notices_rate_limited_total', help: 'Notice sends a platform answered with 429 (each rescheduled after its Retry-After)', labelNames: ['platform'] as const, registers: [registry] }),
     notifyQueue: new Gauge({ name: 'flattr_notify_queue_jobs', help: 'Jobs on the notify queue by state, sampled by notify workers', labelNames: ['state'] as const, registers: [registry] }),

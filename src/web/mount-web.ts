@@ -33,7 +33,7 @@ export type WebDeps = {
 };
 
 /**
- * The web side on the hub's one server (DESIGN.md section 4): sign-in (one-time
+ * The web side on the hub's one server (docs/contracts.md, HTTP): sign-in (one-time
  * links, Slack and Discord), sessions, the JSON API and the public claim page.
  * Everything is registered in its own encapsulated scope, so its cookies,
  * security headers (a strict content security policy), CSRF check and error

@@ -12,8 +12,8 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { randomQueuePrefix } from '../support/queue.js';
 
 /**
- * One contract for every platform adapter (STYLE.md: "one contract suite runs
- * against every adapter"), in the spirit of BullMQ's adapter-conformance
+ * One contract for every platform adapter (docs/style.md, Adapters and
+ * workers), in the spirit of BullMQ's adapter-conformance
  * suite. Each platform supplies a harness that drives the REAL hub through
  * its fake platform; the suite only speaks in people and messages.
  */

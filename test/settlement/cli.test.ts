@@ -75,7 +75,7 @@ describe('flattr settle / report / ledger verify (CLI)', () => {
     }
   });
 
-  it('settles with a dry run first, then for real; reports the DESIGN.md shape; the ledger verifies', async () => {
+  it('settles with a dry run first, then for real; reports the shape of docs/contracts.md; the ledger verifies', async () => {
     const dry = await flattr('settle', '--period', '2026-10', '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/ {2}1 supporter, 10 flattrs; EUR: charged 35.00, fees 3.50, to creators 15.75, to escrow 15.75, to charity 0.00\n/);

@@ -10,7 +10,7 @@ export const DEFAULT_REPORT_LIMIT = 20;
 
 /**
  * `flattr report --period YYYY-MM [--json] [--limit N]`. The JSON is exactly
- * DESIGN.md section 4's shape. A period with no run is reported as what
+ * the shape in docs/contracts.md. A period with no run is reported as what
  * settling it now would move, status "open", labelled as a preview.
  */
 export async function reportCommand(runtime: Runtime, o: { period: string; json?: boolean; limit?: string }): Promise<number> {

@@ -52,7 +52,7 @@ function adapterProcess(fake: FakeDiscord, redisUrl: string, prefix: string, sha
   return { adapter, events };
 }
 
-/** DESIGN.md section 6: with several api processes, each gateway shard is connected from exactly one of them. */
+/** docs/architecture.md: with several api processes, each gateway shard is connected from exactly one of them. */
 describe('discord: two hubs against one Discord', () => {
   let fake: FakeDiscord;
   let database: TestDatabase;

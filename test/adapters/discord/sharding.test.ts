@@ -8,7 +8,7 @@ const guilds = [0n, 1n].map((k) => {
   return { id, channelId: String(BigInt(id) + 1n), ownerId: '80351110224678999' };
 });
 
-/** DESIGN.md section 6: past 2,500 guilds discord.js runs the shards Discord recommends, each its own session. */
+/** docs/architecture.md: past 2,500 guilds discord.js runs the shards Discord recommends, each its own session. */
 describe('discord adapter with two shards', () => {
   let h: Awaited<ReturnType<typeof startDiscordHarness>>;
   beforeAll(async () => {

@@ -10,7 +10,7 @@ import { loadSlackFixture, type SlackFixture } from '../../fixtures/slack/load.j
 const normalize = (name: SlackFixture, facts?: ReactorFacts) => normalizeSlackEvent(eventCallbackSchema.parse(loadSlackFixture(name)), facts);
 
 describe('normalizeSlackEvent on Slack\'s documented payloads', () => {
-  it('maps reaction_added on a message to a like (DESIGN.md section 1)', () => {
+  it('maps reaction_added on a message to a like (docs/contracts.md)', () => {
     const result = normalize('reaction-added-message');
     expect(result).toEqual({
       kind: 'like',
