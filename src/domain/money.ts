@@ -7,7 +7,26 @@ const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** Minor-unit exponent of a currency (EUR 2, JPY 0, BHD 3), per ICU's ISO 4217 data. */
 export function currencyExponent(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) exponents.set(currency, (exponent = currencyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2));
+  return exponent;
+}
+
+const exponents = new Map<string, number>();
+
+/**
+ * One Intl.NumberFormat per locale and currency, kept: building one costs
+ * more than formatting with it, in memory outside the JavaScript heap too,
+ * and a month's notices format hundreds of thousands of amounts
+ * (bench/notify: 3.5 s and 730 MB to derive 200 digests, 1.1 s and 275 MB with them kept).
+ */
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}\u001f${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) currencyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return format;
 }
 
 export function parseCurrency(raw: string, field = 'currency'): string {
@@ -53,7 +72,7 @@ export function addMoney(a: Money, b: Money): Money {
 export function formatMoney(amount: Money, locale = 'en'): string {
   // Intl formats exact decimal strings, so no float is ever made from the amount.
   const decimal = toDecimalString(amount) as `${number}`;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: amount.currency }).format(decimal);
+  return currencyFormat(locale, amount.currency).format(decimal);
 }
 
 /** The plain decimal string of an amount ("35.00"), for CLI output and logs. */
