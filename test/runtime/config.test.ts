@@ -31,4 +31,10 @@ describe('configuration', () => {
     expect(loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toMatchObject({ botToken: 'xoxb-1' });
     expect(loadConfig({}).slack).toBeUndefined();
   });
+
+  it('points PUBLIC_URL at the hub\'s own port when it is not set', () => {
+    expect(loadConfig({}).http.publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '3917' }).http.publicUrl).toBe('http://localhost:3917');
+    expect(loadConfig({ PORT: '3917', PUBLIC_URL: 'https://flattr.example' }).http.publicUrl).toBe('https://flattr.example');
+  });
 });
