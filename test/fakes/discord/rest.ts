@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDiscordOAuthRoutes, isOAuthRequest } from './oauth.js';
 
-export type RecordedRequest = { method: string; path: string; query: URLSearchParams; body: unknown; authorization?: string };
+export type RecordedRequest = {
+  method: string; path: string; query: URLSearchParams; body: unknown; authorization?: string;
+  /** When the fake received it (ms since the epoch), and the HTTP status it answered (set once answered). */
+  at: number; status?: number;
+};
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 type Route = { method: string; pattern: RegExp; handle(match: string[], request: RecordedRequest): Reply };
 
@@ -17,6 +21,8 @@ export type FakeRestState = {
   replies: Map<string, unknown[]>;
   /** DM channel ids by recipient user id. */
   dms: Map<string, string>;
+  /** The other way round (DM channel id → user), kept by the route that opens DMs: a post finds its DM's user at once among 20,000. */
+  dmUsers?: Map<string, string>;
   /** Messages the bot posted, by channel id. */
   posted: Map<string, unknown[]>;
   nextId(): string;
@@ -74,10 +80,11 @@ export function createRestRoutes(state: FakeRestState): Route[] {
       const recipient = (r.body as { recipient_id: string }).recipient_id;
       const id = state.dms.get(recipient) ?? state.nextId();
       state.dms.set(recipient, id);
+      (state.dmUsers ??= new Map()).set(id, recipient);
       return { status: 200, body: { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'someone', discriminator: '0', avatar: null }] } };
     } },
     { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, handle: ([c], r) => {
-      const dmUser = [...state.dms].find(([, channel]) => channel === c)?.[0];
+      const dmUser = state.dmUsers?.get(c!);
       const error = state.channelErrors?.get(c!) ?? (dmUser && state.closedDms?.has(dmUser) ? CANNOT_DM : undefined);
       if (error) return { status: error.status, body: { message: error.message, code: error.code } };
       // enforce_nonce: the same nonce again answers the first message instead of posting a second one.
@@ -101,7 +108,7 @@ export async function handleRest(routes: Route[], log: RecordedRequest[], state:
   const request: RecordedRequest = {
     method: req.method ?? 'GET', path, query: url.searchParams,
     body: text && req.headers['content-type']?.includes('json') ? JSON.parse(text) : text || undefined,
-    authorization: req.headers.authorization,
+    authorization: req.headers.authorization, at: Date.now(),
   };
   log.push(request);
   // Interaction callbacks are not bound by the global limit (they authenticate by their own token).
@@ -110,6 +117,7 @@ export async function handleRest(routes: Route[], log: RecordedRequest[], state:
   const failed = state.failNext?.path === request.path ? { status: state.failNext.status, body: { message: 'Internal Server Error', code: 0 } } : undefined;
   if (failed) state.failNext = undefined;
   const reply: Reply = authorized(request, state.token) ?? limited?.reply ?? failed ?? route(routes, request);
+  request.status = reply.status;
   res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...limited?.headers, ...reply.headers });
   res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
 }

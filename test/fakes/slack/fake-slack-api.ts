@@ -4,8 +4,11 @@ import { createSlackOidc } from './fake-slack-oidc.js';
 
 /** `broken`: users.info for this user answers HTTP 500, as Slack does in an outage. */
 export type FakeSlackUser = { id: string; is_bot?: boolean; is_admin?: boolean; is_owner?: boolean; locale?: string; broken?: boolean };
-/** `answered`: 'ok' once the fake answered the call with ok: true, else the error it gave (undefined while unanswered). */
-export type FakeSlackCall = { method: string; token?: string; params: Record<string, unknown>; answered?: string; at: number };
+/**
+ * `answered`: 'ok' once the fake answered the call with ok: true, else the error it gave (undefined while unanswered);
+ * `ts`: the message timestamp a chat.postMessage answered ok gave (the id the hub records).
+ */
+export type FakeSlackCall = { method: string; token?: string; params: Record<string, unknown>; answered?: string; ts?: string; at: number };
 type Workspace = { team: string; botToken: string; botUserId: string; botId: string };
 
 /**
@@ -125,6 +128,7 @@ export async function startFakeSlackApi() {
     const signIn = oidc.methods[method];
     const answer = signIn ? signIn(params, token) : handler ? handler(token ? workspaces.get(token) : undefined, params) : { ok: false, error: 'unknown_method' };
     call.answered = answer.ok === false ? String(answer.error) : 'ok';
+    if (typeof answer.ts === 'string') call.ts = answer.ts;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: true, ...answer }));
   }
