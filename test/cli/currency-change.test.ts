@@ -1,30 +1,20 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { TEST_REDIS_URL } from '../support/env.js';
-import { randomQueuePrefix } from '../support/queue.js';
+import { useCliEnv } from '../support/cli-env.js';
 
 /** `flattr supporter set --currency` and money rule 11, through the real bin. */
 describe('flattr supporter set --currency', { timeout: 240_000 }, () => {
-  let database: TestDatabase;
-  let env: Record<string, string>;
-  beforeAll(async () => {
-    database = await createPostgresDatabase();
-    env = { DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), DATA_DIR: await mkdtemp(path.join(tmpdir(), 'flattr-cli-')) };
-  });
-  afterAll(async () => { await database?.drop(); });
+  const world = useCliEnv();
+  const database = { get prisma() { return world.database().prisma; } };
 
-  const set = (id: string, ...args: string[]) => runCli(['supporter', 'set', '--platform', 'slack', '--external-id', id, ...args], env);
+  const set = (id: string, ...args: string[]) => runCli(['supporter', 'set', '--platform', 'slack', '--external-id', id, ...args], world.env());
   const state = async (id: string) => (await database.prisma.$queryRawUnsafe<{ currency: string; budget_minor: bigint }[]>(
     `SELECT trim(u.currency) AS currency, s.budget_minor FROM identities i JOIN users u ON u.id = i.user_id JOIN supporter_settings s ON s.user_id = u.id
       WHERE i.platform = 'slack' AND i.external_id = $1`, id))[0];
 
   it('refuses to change the currency of a funded wallet in one line saying what to do, changing nothing', async () => {
     expect((await set('T1:F1', '--budget', '35.00')).code).toBe(0);
-    expect((await runCli(['wallet', 'credit', '--platform', 'slack', '--external-id', 'T1:F1', '--amount', '12.00'], env)).code).toBe(0);
+    expect((await runCli(['wallet', 'credit', '--platform', 'slack', '--external-id', 'T1:F1', '--amount', '12.00'], world.env())).code).toBe(0);
     const refused = await set('T1:F1', '--currency', 'USD', '--budget', '10.00', '--on', 'slack');
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);

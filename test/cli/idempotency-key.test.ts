@@ -1,23 +1,13 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { TEST_REDIS_URL } from '../support/env.js';
-import { randomQueuePrefix } from '../support/queue.js';
+import { useCliEnv } from '../support/cli-env.js';
 
 /** `flattr wallet credit --idempotency-key`: a key names one operation (money rule 11), through the real bin. */
 describe('flattr wallet credit --idempotency-key', { timeout: 240_000 }, () => {
-  let database: TestDatabase;
-  let env: Record<string, string>;
-  beforeAll(async () => {
-    database = await createPostgresDatabase();
-    env = { DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), DATA_DIR: await mkdtemp(path.join(tmpdir(), 'flattr-cli-')) };
-  });
-  afterAll(async () => { await database?.drop(); });
+  const world = useCliEnv();
+  const database = { get prisma() { return world.database().prisma; } };
 
-  const credit = (id: string, ...args: string[]) => runCli(['wallet', 'credit', '--platform', 'slack', '--external-id', id, '--idempotency-key', 'pay-42', ...args], env);
+  const credit = (id: string, ...args: string[]) => runCli(['wallet', 'credit', '--platform', 'slack', '--external-id', id, '--idempotency-key', 'pay-42', ...args], world.env());
   const ledger = async () => (await database.prisma.$queryRawUnsafe<{ transfers: number; entries: number; wallets: string }[]>(
     `SELECT (SELECT count(*)::int FROM transfers) AS transfers, (SELECT count(*)::int FROM entries) AS entries,
             (SELECT coalesce(string_agg(i.external_id || '=' || (SELECT coalesce(sum(e.amount), 0) FROM entries e WHERE e.account_id = a.id), ',' ORDER BY i.external_id), '')
@@ -30,7 +20,7 @@ describe('flattr wallet credit --idempotency-key', { timeout: 240_000 }, () => {
   };
 
   it('returns the first result for the same credit, and refuses other amounts, currencies and supporters, writing nothing', async () => {
-    for (const id of ['T1:A', 'T1:B']) expect((await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', id, '--budget', '10'], env)).code).toBe(0);
+    for (const id of ['T1:A', 'T1:B']) expect((await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', id, '--budget', '10'], world.env())).code).toBe(0);
     const first = await credit('T1:A', '--amount', '50.05');
     expect(first).toMatchObject({ code: 0, stdout: 'credited 50.05 EUR to slack:T1:A; wallet 50.05 EUR\n' });
     const same = await credit('T1:A', '--amount', '50.05', '--currency', 'eur');

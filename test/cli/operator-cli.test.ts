@@ -1,27 +1,18 @@
-import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureAccounts } from '../../src/ledger/accounts.js';
 import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { runCli } from '../support/cli.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
+import { useCliEnv } from '../support/cli-env.js';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../support/env.js';
 import { randomQueuePrefix } from '../support/queue.js';
 
 /** What an operator meets at the terminal: every expected failure is one line and changes nothing. */
 describe('the flattr CLI for an operator', { timeout: 240_000 }, () => {
-  let database: TestDatabase;
-  let env: Record<string, string>;
-  let dir: string;
-  beforeAll(async () => {
-    database = await createPostgresDatabase();
-    dir = await mkdtemp(path.join(tmpdir(), 'flattr-operator-'));
-    env = { DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), DATA_DIR: dir };
-  });
-  afterAll(async () => { await database?.drop(); });
+  const world = useCliEnv();
+  const database = { get prisma() { return world.database().prisma; } };
 
   const oneLine = (result: { code: number; stderr: string }, reason: RegExp) => {
     expect(result.code).not.toBe(0);
@@ -31,30 +22,30 @@ describe('the flattr CLI for an operator', { timeout: 240_000 }, () => {
   const identities = async () => (await database.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM identities`))[0]!.n;
 
   it('prints its version', async () => {
-    const { code, stdout } = await runCli(['--version'], env);
+    const { code, stdout } = await runCli(['--version'], world.env());
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('refuses contradictory flags and malformed platform ids in one line, writing nothing', async () => {
-    oneLine(await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'T1:U1', '--active', '--inactive'], env), /cannot be used with/);
-    oneLine(await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'u123', '--budget', '5'], env), /"u123" is not a slack user id: write TEAM:USER/);
-    oneLine(await runCli(['supporter', 'set', '--platform', 'discord', '--external-id', 'bob#1234', '--budget', '5'], env), /not a discord user id/);
-    oneLine(await runCli(['wallet', 'credit', '--platform', 'x', '--external-id', '@bob', '--amount', '5'], env), /not a twitter user id/);
+    oneLine(await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'T1:U1', '--active', '--inactive'], world.env()), /cannot be used with/);
+    oneLine(await runCli(['supporter', 'set', '--platform', 'slack', '--external-id', 'u123', '--budget', '5'], world.env()), /"u123" is not a slack user id: write TEAM:USER/);
+    oneLine(await runCli(['supporter', 'set', '--platform', 'discord', '--external-id', 'bob#1234', '--budget', '5'], world.env()), /not a discord user id/);
+    oneLine(await runCli(['wallet', 'credit', '--platform', 'x', '--external-id', '@bob', '--amount', '5'], world.env()), /not a twitter user id/);
     expect(await identities()).toBe(0);
   });
 
   it('refuses a likes import of a directory or of a missing file in one line', async () => {
-    oneLine(await runCli(['likes', 'import', dir], env), /cannot read .*: it is a directory; give an NDJSON file/);
-    oneLine(await runCli(['likes', 'import', path.join(dir, 'nope.ndjson')], env), /cannot read .*nope\.ndjson: no such file/);
+    oneLine(await runCli(['likes', 'import', world.dataDir()], world.env()), /cannot read .*: it is a directory; give an NDJSON file/);
+    oneLine(await runCli(['likes', 'import', path.join(world.dataDir(), 'nope.ndjson')], world.env()), /cannot read .*nope\.ndjson: no such file/);
   });
 
   it('says in one line when DATABASE_URL names a database or a server that does not exist', async () => {
     const missing = new URL(TEST_PG_ADMIN_URL);
     missing.pathname = '/flattr_no_such_database';
-    oneLine(await runCli(['report', '--period', '2026-10'], { ...env, DATABASE_URL: missing.toString() }),
+    oneLine(await runCli(['report', '--period', '2026-10'], { ...world.env(), DATABASE_URL: missing.toString() }),
       /PostgreSQL at 127\.0\.0\.1:5432 has no database "flattr_no_such_database": create it \(createdb flattr_no_such_database\) or fix DATABASE_URL/);
-    oneLine(await runCli(['report', '--period', '2026-10'], { ...env, DATABASE_URL: 'postgresql://postgres:s3cret@127.0.0.1:1/x' }),
+    oneLine(await runCli(['report', '--period', '2026-10'], { ...world.env(), DATABASE_URL: 'postgresql://postgres:s3cret@127.0.0.1:1/x' }),
       /PostgreSQL is unreachable at 127\.0\.0\.1:1: start it, or fix DATABASE_URL \(postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x\)/);
   });
 
@@ -64,7 +55,7 @@ describe('the flattr CLI for an operator', { timeout: 240_000 }, () => {
     const port = (taken.address() as net.AddressInfo).port;
     const prefix = randomQueuePrefix();
     try {
-      oneLine(await runCli(['start'], { ...env, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+      oneLine(await runCli(['start'], { ...world.env(), QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
         new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use \\(another hub\\?\\): stop that process or set PORT`));
     } finally {
       taken.close();
@@ -80,7 +71,7 @@ describe('the flattr CLI for an operator', { timeout: 240_000 }, () => {
 
   it('shows a supporter and a creator, and says how much escrow a claim moved', async () => {
     const ok = async (args: string[]) => {
-      const result = await runCli(args, env);
+      const result = await runCli(args, world.env());
       expect(result.code, result.stderr).toBe(0);
       return result.stdout;
     };
@@ -90,8 +81,8 @@ describe('the flattr CLI for an operator', { timeout: 240_000 }, () => {
     expect(shown).toContain('  budget      €12.50 a month, active, on slack');
     expect(shown).toContain('  wallet      €20.00');
     expect(shown).toContain('  flattrs     0 flattrs not settled yet');
-    oneLine(await runCli(['creator', 'show', '--platform', 'slack', '--external-id', 'T1:NOBODY'], env), /nobody has flattred slack:T1:NOBODY/);
-    oneLine(await runCli(['supporter', 'show', '--platform', 'slack', '--external-id', 'T1:NOBODY'], env), /not a supporter/);
+    oneLine(await runCli(['creator', 'show', '--platform', 'slack', '--external-id', 'T1:NOBODY'], world.env()), /nobody has flattred slack:T1:NOBODY/);
+    oneLine(await runCli(['supporter', 'show', '--platform', 'slack', '--external-id', 'T1:NOBODY'], world.env()), /not a supporter/);
 
     // A creator someone's money waits for in escrow, then claimed by the operator.
     const db = database.prisma;
