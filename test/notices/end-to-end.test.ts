@@ -107,12 +107,13 @@ describe('notices end to end', () => {
 
   it('settles the month, and the digests arrive in the chosen channels, once, through a 429', async () => {
     clock = new Date('2026-12-02T00:00:00Z');
+    // Set before settling: the finished run queues its notices at once.
+    slack.rateLimitNext('chat.postMessage', 1, 'C0NOTICE');
+    discord.state.closedDms = new Set([D_BEN]);
     const settle = await hub.runtime.queue(QUEUES.settle);
     const { job } = await enqueueSettlement(settle, '2026-11');
     await waitForSettlement(settle, '2026-11', job.id!, { intervalMs: 50 });
-    slack.rateLimitNext('chat.postMessage', 1, 'C0NOTICE');
-    discord.state.closedDms = new Set([D_BEN]);
-    // What the settle orchestration calls once a run is committed (the catch-up would find it within minutes anyway).
+    // Asked for again (as the catch-up would): derivation is once-only, so this sends nothing more.
     await enqueueNoticeDerivation(await hub.runtime.queue(QUEUES.notify), '2026-11');
     await waitFor(() => slack.posted('C0NOTICE').length > 0 && (discord.state.posted.get(discord.guild.channelId)?.length ?? 0) > 0, 'both digests', 20_000);
     const deadline = Date.now() + 20_000;
