@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -8,16 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/support/logger.js';
 import { ensureRedis, pingRedis } from '../../src/support/redis.js';
 import { TEST_REDIS_URL } from '../support/env.js';
+import { freePort } from '../support/free-port.js';
 
 const logger = createLogger('silent');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('ensureRedis', () => {
   it('uses a Redis that answers', async () => {

@@ -18,7 +18,7 @@ import { createPostgresDatabase, type TestDatabase } from '../support/database.j
 import { TEST_REDIS_URL } from '../support/env.js';
 import { randomQueuePrefix } from '../support/queue.js';
 import { buildBigWorld } from './support/big-world.js';
-import { ledgerFingerprint, NOW, PERIOD, RESET_SQL, settings, settlePeriod, useSettleWorld, type WorldSpec } from './support/settle-world.js';
+import { ledgerFingerprint, MIXED_WORLD, NOW, PERIOD, RESET_SQL, settings, settlePeriod, useSettleWorld } from './support/settle-world.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
@@ -106,16 +106,7 @@ describe('kill -9 of a settling worker process', () => {
   }, 120_000);
 });
 
-/** 13 supporters in three currencies, claimed and unclaimed recipients (the world of resume.test.ts). */
-const SPEC: WorldSpec = {
-  recipients: [{ claimed: true }, { claimed: false }, { claimed: false }, { claimed: true }],
-  supporters: Array.from({ length: 13 }, (_, i) => ({
-    currency: ['EUR', 'USD', 'JPY'][i % 3]!,
-    budget: BigInt(100 + i * 337),
-    wallet: i % 5 === 4 ? 0n : BigInt(50 + i * 401),
-    flattrs: Array.from({ length: i % 6 }, (_, j) => ({ recipient: i + j, active: (i + j) % 7 !== 3 })),
-  })),
-};
+const SPEC = MIXED_WORLD;
 
 /**
  * The crash points of resume.test.ts, as a real `kill -9`: a worker process

@@ -19,19 +19,10 @@ import { holdTransaction } from '../support/held-transaction.js';
 import { randomQueuePrefix } from '../support/queue.js';
 import { likeEvent } from '../support/world.js';
 import {
-  ledgerFingerprint, NOW, obliterate, PERIOD, settings, settlePeriod, TEST_CONNECTION, useSettleWorld, type WorldSpec,
+  ledgerFingerprint, NOW, obliterate, PERIOD, settings, settlePeriod, TEST_CONNECTION, MIXED_WORLD, useSettleWorld,
 } from './support/settle-world.js';
 
-/** 13 supporters (three currencies, empty wallets, no flattrs, revoked ones), claimed and unclaimed recipients. */
-const SPEC: WorldSpec = {
-  recipients: [{ claimed: true }, { claimed: false }, { claimed: false }, { claimed: true }],
-  supporters: Array.from({ length: 13 }, (_, i) => ({
-    currency: ['EUR', 'USD', 'JPY'][i % 3]!,
-    budget: BigInt(100 + i * 337),
-    wallet: i % 5 === 4 ? 0n : BigInt(50 + i * 401),
-    flattrs: Array.from({ length: i % 6 }, (_, j) => ({ recipient: i + j, active: (i + j) % 7 !== 3 })),
-  })),
-};
+const SPEC = MIXED_WORLD;
 
 class Crash extends Error {}
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pingRedis } from '../../../src/support/redis.js';
+import { freePort } from '../../support/free-port.js';
 
 export type DedicatedRedis = {
   url: string;
@@ -16,14 +16,6 @@ export type DedicatedRedis = {
   thaw(): void;
   close(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * A redis-server of the test's own on a random port, so the test can take it

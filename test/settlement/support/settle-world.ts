@@ -21,6 +21,17 @@ export type WorldSpec = {
   recipients: { claimed: boolean }[];
 };
 
+/** 13 supporters (three currencies, empty wallets, no flattrs, revoked ones), claimed and unclaimed recipients. */
+export const MIXED_WORLD: WorldSpec = {
+  recipients: [{ claimed: true }, { claimed: false }, { claimed: false }, { claimed: true }],
+  supporters: Array.from({ length: 13 }, (_, i) => ({
+    currency: ['EUR', 'USD', 'JPY'][i % 3]!,
+    budget: BigInt(100 + i * 337),
+    wallet: i % 5 === 4 ? 0n : BigInt(50 + i * 401),
+    flattrs: Array.from({ length: i % 6 }, (_, j) => ({ recipient: i + j, active: (i + j) % 7 !== 3 })),
+  })),
+};
+
 export const PERIOD = '2026-10';
 /** Well after the end of PERIOD plus any grace. */
 export const NOW = new Date('2026-12-01T00:00:00Z');
