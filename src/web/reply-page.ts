@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, withCommands, type Html } from './html.js';
-import { layout } from './layout.js';
+import { layout, type Nav } from './layout.js';
 import { pickLocale, type WebLocale } from './pick-locale.js';
 import type { WebErrorCode } from './web-error.js';
 import { platformName, WEB_MESSAGES, type WebMessages } from './web-messages.js';
@@ -11,7 +11,7 @@ export function pageLocale(request: FastifyRequest, userLocale?: string | null):
   return { locale, m: WEB_MESSAGES[locale] };
 }
 
-export function replyPage(reply: FastifyReply, status: number, o: { locale: WebLocale; m: WebMessages; title: string; body: Html }): FastifyReply {
+export function replyPage(reply: FastifyReply, status: number, o: { locale: WebLocale; m: WebMessages; title: string; body: Html; nav?: Nav }): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').header('vary', 'Accept-Language, Cookie').send(layout(o));
 }
 

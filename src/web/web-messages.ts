@@ -9,6 +9,8 @@ export type WebMessages = {
   skip: string;
   signIn: { title: string; intro: string; with(platform: string): string; chat: string; none: string };
   home: { title: string; signedInAs(who: string): string; next: string; logout: string };
+  /** The signed-in pages' navigation (layout.ts): one label per page. */
+  nav: { label: string; month: string; history: string; wallet: string; settings: string; earnings: string; admin: string };
   linkPreview: Explained;
   claim: {
     title(who: string): string; waiting: string; until(date: string): string; how: string;
@@ -32,6 +34,7 @@ const en: WebMessages = {
     none: 'Type /flattr login in Slack or Discord: the bot answers with a link that signs you in, valid 15 minutes.',
   },
   home: { title: 'Your account', signedInAs: (who) => `Signed in as ${who}.`, next: 'The dashboard pages come next.', logout: 'Log out' },
+  nav: { label: 'Pages', month: 'This month', history: 'History', wallet: 'Wallet', settings: 'Settings', earnings: 'Earnings', admin: 'Operator' },
   linkPreview: { title: 'Sign-in link', body: 'Open this link in your browser to sign in. It works once, for 15 minutes.' },
   claim: {
     title: (who) => `Money is waiting for ${who}`,
@@ -78,6 +81,7 @@ const fr: WebMessages = {
     none: 'Tapez /flattr login dans Slack ou Discord : le bot répond par un lien de connexion, valable 15 minutes.',
   },
   home: { title: 'Votre compte', signedInAs: (who) => `Connecté en tant que ${who}.`, next: 'Les pages du tableau de bord arrivent bientôt.', logout: 'Se déconnecter' },
+  nav: { label: 'Pages', month: 'Ce mois-ci', history: 'Historique', wallet: 'Portefeuille', settings: 'Réglages', earnings: 'Revenus', admin: 'Exploitation' },
   linkPreview: { title: 'Lien de connexion', body: 'Ouvrez ce lien dans votre navigateur pour vous connecter. Il fonctionne une fois, pendant 15 minutes.' },
   claim: {
     title: (who) => `De l’argent attend ${who}`,
