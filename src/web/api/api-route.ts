@@ -9,7 +9,7 @@ import { WebError } from '../web-error.js';
  * cannot drift from what the routes parse and answer.
  */
 export type ApiRouteSpec = {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify path, e.g. /api/v1/tokens/:id. */
   url: string;
   operationId: string;
@@ -17,6 +17,8 @@ export type ApiRouteSpec = {
   /** Whether a session or API token is required (401 without). */
   auth: boolean;
   params?: z.ZodObject;
+  /** Query string (paging, filters); a value that does not parse is a 422. */
+  query?: z.ZodObject;
   body?: z.ZodType;
   status: number;
   response?: z.ZodType;
@@ -27,6 +29,7 @@ export type ApiRouteSpec = {
 type Input<S extends ApiRouteSpec> = {
   viewer: S['auth'] extends true ? Viewer : Viewer | null;
   params: S['params'] extends z.ZodType ? z.output<S['params']> : undefined;
+  query: S['query'] extends z.ZodType ? z.output<S['query']> : undefined;
   body: S['body'] extends z.ZodType ? z.output<S['body']> : undefined;
 };
 type Output<S extends ApiRouteSpec> = S['response'] extends z.ZodType ? z.input<S['response']> : void;
@@ -47,13 +50,19 @@ export class ApiRoutes {
         const params = spec.params?.safeParse(request.params);
         // A malformed id names nothing that exists: the same 404 as someone else's id.
         if (params && !params.success) throw new WebError(404, 'not_found', 'no such resource');
+        const query = spec.query?.safeParse(request.query ?? {});
+        if (query && !query.success) throw new WebError(422, 'invalid_input', issues(query.error, 'query'));
         const body = spec.body?.safeParse(request.body ?? {});
-        if (body && !body.success) throw new WebError(422, 'invalid_input', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-        const input = { viewer: request.viewer, params: params?.data, body: body?.data } as Input<S>;
+        if (body && !body.success) throw new WebError(422, 'invalid_input', issues(body.error, 'body'));
+        const input = { viewer: request.viewer, params: params?.data, query: query?.data, body: body?.data } as Input<S>;
         const result = await handler(input, request, reply);
         reply.code(spec.status);
         return spec.response ? reply.send(spec.response.parse(result)) : reply.send();
       },
     });
   }
+}
+
+function issues(error: z.ZodError, whole: string): string {
+  return error.issues.map((i) => `${i.path.join('.') || whole}: ${i.message}`).join('; ');
 }

@@ -23,7 +23,7 @@ export function openApiDocument(specs: ApiRouteSpec[], publicUrl: string): objec
       operationId: spec.operationId,
       summary: spec.summary,
       ...(spec.auth ? {} : { security: [] }),
-      ...(spec.params ? { parameters: Object.entries(spec.params.shape).map(([name, s]) => ({ name, in: 'path', required: true, schema: schema(s as z.ZodType, 'input') })) } : {}),
+      ...(spec.params || spec.query ? { parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')] } : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
       responses,
     };
@@ -45,6 +45,12 @@ export function openApiDocument(specs: ApiRouteSpec[], publicUrl: string): objec
     },
     paths,
   };
+}
+
+function parameters(object: z.ZodObject | undefined, where: 'path' | 'query'): object[] {
+  return Object.entries(object?.shape ?? {}).map(([name, s]) => ({
+    name, in: where, required: where === 'path' || !(s as z.ZodType).safeParse(undefined).success, schema: schema(s as z.ZodType, 'input'),
+  }));
 }
 
 function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
