@@ -123,6 +123,15 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
     .action((o: { platform: string; externalId: string }) => withRuntime(run, async (rt) => (await import('./commands/login-link.js')).loginLinkCommand(rt, o)));
 
+  const admin = program.command('admin').description('operators: who sees /admin with their own sign-in (the admin token always does)');
+  for (const [name, grant] of [['grant', true], ['revoke', false]] as const) {
+    admin.command(name)
+      .description(grant ? "let the user behind this identity see the operator pages (/admin) and API with their own session or API token" : 'take that back')
+      .requiredOption('--platform <platform>', 'twitter, discord or slack')
+      .requiredOption('--external-id <id>', 'platform user id (Slack: TEAM:USER)')
+      .action((o: { platform: string; externalId: string }) => withRuntime(run, async (rt) => (await import('./commands/admin-grant.js')).adminGrantCommand(rt, o, grant)));
+  }
+
   program.command('settle')
     .description('settle a period now and wait until it is committed (works with or without a running hub)')
     .requiredOption('--period <YYYY-MM>', 'the period (calendar month in SETTLEMENT_TZ) to settle')
