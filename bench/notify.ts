@@ -394,6 +394,13 @@ async function workerProcess(): Promise<void> {
     holdDays: config.money.escrowHoldDays, timeZone: config.money.timeZone, logger: createLogger(config.logLevel), metrics, concurrency: CONCURRENCY,
   });
   await notify.worker.waitUntilReady();
+  if (process.env.BENCH_MEMORY_TRACE) {
+    const t0 = Date.now();
+    setInterval(() => {
+      const m = process.memoryUsage();
+      console.log(`  worker memory at ${sec(Date.now() - t0)} s: rss ${Math.round(m.rss / 1e6)} MB, heap used ${Math.round(m.heapUsed / 1e6)} of ${Math.round(m.heapTotal / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB`);
+    }, 2_000).unref();
+  }
   const cpuAtStart = process.cpuUsage();
   process.send!({ type: 'started', at: Date.now() });
   process.once('message', () => void (async () => {

@@ -5,7 +5,7 @@ import { catchUpNotices } from '../src/notices/catch-up-notices.js';
 import { createChannelPacer } from '../src/notices/channel-pacer.js';
 import { deliverNotice } from '../src/notices/deliver-notice.js';
 import { deriveNotices } from '../src/notices/derive-notices.js';
-import { enqueueNoticeSends, loadOpenNotices, type SendRetry } from '../src/notices/enqueue-notices.js';
+import { queueOpenNotices, type SendRetry } from '../src/notices/enqueue-notices.js';
 import { NoticesNotReadyError } from '../src/notices/notices-not-ready-error.js';
 import { deriveJobSchema, NOTIFY_JOB, sendJobSchema } from '../src/notices/notify-jobs.js';
 import type { NoticeSenders } from '../src/notices/port.js';
@@ -81,7 +81,7 @@ export function createNotifyWorker(deps: NotifyWorkerDeps): { worker: Worker; cl
           const { period } = parse(deriveJobSchema, job);
           try {
             const derived = await deriveNotices(db, period, { ...plan, now: deps.now?.() });
-            const queued = await enqueueNoticeSends(queue, await loadOpenNotices(db, { period }), { retry: deps.retry });
+            const queued = await queueOpenNotices(db, queue, { period, retry: deps.retry });
             logger.info({ period, derived: derived.notices, queued }, 'notices derived');
             return { ...derived, queued };
           } catch (error) {

@@ -67,6 +67,10 @@ export function createDiscordNoticeRest(config: { token: string; apiUrl?: string
     ...(config.apiUrl ? { api: config.apiUrl } : {}),
     ...(config.globalRequestsPerSecond ? { globalRequestsPerSecond: config.globalRequestsPerSecond } : {}),
     rejectOnRateLimit: rejectNoticeRateLimit,
+    // A statement DM is one message to a channel of its own, so each makes a route bucket that is never used
+    // again; by default they are kept for an hour (handlers) and a day (hashes): a month's 20,000 DMs would
+    // hold 20,000 of each. Swept within minutes, the buckets of a send run stay few.
+    handlerSweepInterval: 60_000, hashSweepInterval: 60_000, hashLifetime: 5 * 60_000,
   }).setToken(config.token);
 }
 

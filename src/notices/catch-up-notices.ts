@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Db } from '../db/database.js';
 import type { Metrics } from '../support/metrics.js';
 import { deriveNotices } from './derive-notices.js';
-import { enqueueNoticeSends, loadOpenNotices, type SendRetry } from './enqueue-notices.js';
+import { queueOpenNotices, type SendRetry } from './enqueue-notices.js';
 
 export type CatchUpResult = { derived: { period: string; notices: number }[]; queued: number };
 
@@ -24,6 +24,6 @@ export async function catchUpNotices(db: Db, queue: Queue, o: { holdDays: number
     const result = await deriveNotices(db, period, { holdDays: o.holdDays, timeZone: o.timeZone, now: o.now?.(), metrics: o.metrics });
     if (result.derived) derived.push({ period, notices: result.notices });
   }
-  const queued = await enqueueNoticeSends(queue, await loadOpenNotices(db), { retry: o.retry });
+  const queued = await queueOpenNotices(db, queue, { retry: o.retry });
   return { derived, queued };
 }

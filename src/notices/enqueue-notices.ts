@@ -47,13 +47,32 @@ export async function enqueueNoticeSends(queue: Queue, notices: OpenNotice[], o:
 }
 
 /** Notices still to send (pending, or a send whose sender may have died), oldest first; of one period, or all. */
-export async function loadOpenNotices(db: Db, o: { period?: string } = {}): Promise<OpenNotice[]> {
+export async function loadOpenNotices(db: Db, o: { period?: string; afterId?: bigint; limit?: number } = {}): Promise<OpenNotice[]> {
   return db.$queryRawUnsafe<OpenNotice[]>(
     `SELECT id, kind, trim(period) AS period, target, part FROM notifications
-      WHERE status IN ('pending', 'sending') AND ($1::text IS NULL OR period = $1)
-      ORDER BY id`,
-    o.period ?? null,
+      WHERE status IN ('pending', 'sending') AND ($1::text IS NULL OR period = $1) AND id > $2
+      ORDER BY id LIMIT $3`,
+    o.period ?? null, o.afterId ?? 0n, o.limit ?? null,
   );
+}
+
+/** Rows read and jobs queued at a time: a month of 20,000 or 2 million notices is queued in the same memory. */
+export const QUEUE_PAGE = 1_000;
+
+/**
+ * Queues every notice still to send, a page at a time (by id, so a notice
+ * sent meanwhile is simply not read again): what the notify worker does at
+ * start, every few minutes, and once a period is derived. Returns how many
+ * were queued (or found queued already).
+ */
+export async function queueOpenNotices(db: Db, queue: Queue, o: { period?: string; retry?: SendRetry; pageSize?: number } = {}): Promise<number> {
+  let queued = 0;
+  for (let afterId = 0n; ;) {
+    const page = await loadOpenNotices(db, { period: o.period, afterId, limit: o.pageSize ?? QUEUE_PAGE });
+    if (page.length === 0) return queued;
+    queued += await enqueueNoticeSends(queue, page, { retry: o.retry });
+    afterId = page.at(-1)!.id;
+  }
 }
 
 /**
