@@ -26,6 +26,8 @@ export type WebDeps = {
   /** The rate limiter's counters live here, so every api process counts the same attempts. */
   redis: Redis;
   sessionSecret: string;
+  /** TOKEN_ENCRYPTION_KEY as resolved at start (Sign in with X keeps the user's tokens encrypted); default: the configuration's. */
+  tokenEncryptionKey?: string;
   logger: Logger;
   now?: () => Date;
   /** Sign-in attempts (GET /login/*, /auth/*) allowed per IP per window; default 10 a minute. */
@@ -42,6 +44,8 @@ export type WebDeps = {
  */
 export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<void> {
   const ctx = webContext(deps);
+  // Sign in with X keeps the user's tokens (they hear the likes); twitter-api-v2 loads only when X is configured.
+  if (deps.config.twitter?.clientId) ctx.providers.twitter = (await import('../../adapters/twitter/x-sign-in.js')).xSignInFromConfig(deps.config, { secret: deps.sessionSecret, tokenEncryptionKey: deps.tokenEncryptionKey, now: ctx.now });
   const limit = deps.signInLimit ?? { max: 10, windowMs: 60_000 };
   await http.register(async (scope) => {
     await scope.register(fastifyCookie, { secret: deps.sessionSecret, hook: 'onRequest' });

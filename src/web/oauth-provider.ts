@@ -1,14 +1,23 @@
+import type { Db } from '../db/database.js';
+
 /**
  * One "Sign in with <platform>" (OAuth 2.0 authorization code flow): where to
  * send the browser, and the platform identity a returned code proves. The
  * hub keeps no token from it: the sign-in only needs to know who it is.
  */
 export type OAuthProvider = {
-  readonly platform: 'slack' | 'discord';
-  authorizeUrl(state: string, redirectUri: string): string;
-  /** The identity's external id as stored in identities (Slack "TEAM:USER", a Discord user id). */
-  identify(code: string, redirectUri: string): Promise<string>;
+  readonly platform: 'slack' | 'discord' | 'twitter';
+  /** `dm`: also ask for what sending this person DMs needs (X: `/auth/twitter?dm=1`). */
+  authorizeUrl(state: string, redirectUri: string, options?: { dm?: boolean }): string;
+  /**
+   * The identity's external id as stored in identities (Slack "TEAM:USER", a Discord user id), or,
+   * for a platform whose tokens the hub keeps (X), the id and `keep`, called once the identity is linked.
+   */
+  identify(code: string, redirectUri: string, state: string): Promise<string | ProvenIdentity>;
 };
+
+/** An identity a sign-in proved, with the grant to store once it is linked (X keeps its tokens to hear likes). */
+export type ProvenIdentity = { externalId: string; handle?: string; keep(db: Db): Promise<void> };
 
 /**
  * The platform refused the code (`rejected`: used, expired, or our client

@@ -17,5 +17,5 @@ export type WebContext = {
   sessionSecret: string;
   money: { escrowHoldDays: number; timeZone: string };
   /** Sign-in providers configured on this hub. */
-  providers: Partial<Record<'slack' | 'discord', OAuthProvider>>;
+  providers: Partial<Record<'slack' | 'discord' | 'twitter', OAuthProvider>>;
 };
