@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 
 export type DmIdentity = { id: number; userId: number; platform: 'slack' | 'discord' | 'twitter'; externalId: string; connected: boolean };
 
@@ -7,7 +7,7 @@ export type DmIdentity = { id: number; userId: number; platform: 'slack' | 'disc
  * (where they joined), else a connected X account (one whose OAuth token is
  * kept). One per user, so linked accounts get one message, not one each.
  */
-export async function pickDmIdentities(db: Db, userIds: number[]): Promise<Map<number, DmIdentity>> {
+export async function pickDmIdentities(db: Pick<Tx, '$queryRawUnsafe'>, userIds: number[]): Promise<Map<number, DmIdentity>> {
   if (userIds.length === 0) return new Map();
   const rows = await db.$queryRawUnsafe<{ id: number; user_id: number; platform: DmIdentity['platform']; external_id: string; connected: boolean }[]>(
     `SELECT DISTINCT ON (user_id) id, user_id, platform, external_id, oauth_token IS NOT NULL AS connected
