@@ -46,6 +46,12 @@ const envSchema = z.object({
   TWITTER_CONSUMER_SECRET: optionalText,
   TWITTER_BEARER_TOKEN: optionalText,
   TWITTER_API_URL: url.optional(),
+  // How X likes come in: X Activity API webhook deliveries, polling GET /2/users/:id/liked_tweets, or both.
+  TWITTER_MODE: z.enum(['webhook', 'poll', 'both']).default('webhook'),
+  // Polling: seconds between two polls of one supporter, pages read per poll at most, likes per page (X: 5 to 100).
+  TWITTER_POLL_INTERVAL: z.coerce.number().int().min(60).max(24 * 3600).default(900),
+  TWITTER_POLL_MAX_PAGES: z.coerce.number().int().min(1).max(20).default(1),
+  TWITTER_POLL_PAGE_SIZE: z.coerce.number().int().min(5).max(100).default(100),
   TOKEN_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/=_-]{43,88}$/, 'must be 32 bytes, base64 or hex').optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -69,7 +75,12 @@ export type Config = {
   logFormat: 'json' | 'pretty';
   slack?: { signingSecret: string; botToken?: string; clientId?: string; clientSecret?: string; apiUrl?: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; commandScope: 'global' | 'guild'; clientSecret?: string };
-  twitter?: { clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string };
+  twitter?: {
+    clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string;
+    mode: 'webhook' | 'poll' | 'both';
+    /** TWITTER_POLL_*: used when mode is poll or both (adapters/twitter/poll). */
+    poll: { intervalSeconds: number; maxPages: number; pageSize: number };
+  };
   secrets: { tokenEncryptionKey?: string; adminToken?: string; sessionSecret?: string };
 };
 
@@ -110,7 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL, commandScope: e.DISCORD_COMMAND_SCOPE, clientSecret: e.DISCORD_CLIENT_SECRET } : undefined,
     twitter: twitterOn
-      ? { clientId: e.TWITTER_CLIENT_ID, clientSecret: e.TWITTER_CLIENT_SECRET, consumerSecret: e.TWITTER_CONSUMER_SECRET, bearerToken: e.TWITTER_BEARER_TOKEN, apiUrl: e.TWITTER_API_URL }
+      ? {
+        clientId: e.TWITTER_CLIENT_ID, clientSecret: e.TWITTER_CLIENT_SECRET, consumerSecret: e.TWITTER_CONSUMER_SECRET, bearerToken: e.TWITTER_BEARER_TOKEN, apiUrl: e.TWITTER_API_URL,
+        mode: e.TWITTER_MODE,
+        poll: { intervalSeconds: e.TWITTER_POLL_INTERVAL, maxPages: e.TWITTER_POLL_MAX_PAGES, pageSize: e.TWITTER_POLL_PAGE_SIZE },
+      }
       : undefined,
     secrets: { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN, sessionSecret: e.SESSION_SECRET },
   };

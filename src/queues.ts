@@ -7,6 +7,8 @@ export const QUEUES = {
   settle: 'settle',
   notify: 'notify',
   escrow: 'escrow',
+  /** X likes by polling (TWITTER_MODE=poll or both): the tick and one poll per supporter. */
+  xPoll: 'x-poll',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
