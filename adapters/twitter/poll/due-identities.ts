@@ -26,18 +26,22 @@ export async function claimDueIdentities(db: Db, options: { now: Date; limit: nu
   if (options.limit <= 0) return [];
   const rows = await db.$queryRawUnsafe<{ identity_id: number }[]>(
     `WITH due AS (
-       SELECT i.id FROM ${POLLABLE_FROM} LEFT JOIN x_poll_state p ON p.identity_id = i.id
+       SELECT i.id, row_number() OVER (ORDER BY p.last_polled_at ASC NULLS FIRST, i.id) AS turn
+         FROM ${POLLABLE_FROM} LEFT JOIN x_poll_state p ON p.identity_id = i.id
         WHERE ${POLLABLE} AND (p.identity_id IS NULL OR p.next_poll_at <= $1)
-        ORDER BY p.last_polled_at ASC NULLS FIRST, i.id
+        ORDER BY turn
         LIMIT $2
+     ), claimed AS (
+       INSERT INTO x_poll_state AS x (identity_id, next_poll_at) SELECT id, $3 FROM due
+       ON CONFLICT (identity_id) DO UPDATE SET next_poll_at = excluded.next_poll_at, updated_at = now()
+         WHERE x.next_poll_at <= $1
+       RETURNING identity_id
      )
-     INSERT INTO x_poll_state AS x (identity_id, next_poll_at) SELECT id, $3 FROM due
-     ON CONFLICT (identity_id) DO UPDATE SET next_poll_at = excluded.next_poll_at, updated_at = now()
-       WHERE x.next_poll_at <= $1
-     RETURNING identity_id`,
+     SELECT c.identity_id FROM claimed c JOIN due d ON d.id = c.identity_id ORDER BY d.turn`,
     options.now, options.limit, options.leaseUntil,
   );
-  return rows.map((r) => r.identity_id).sort((a, b) => a - b);
+  // In turn: whoever waited longest is polled first.
+  return rows.map((r) => r.identity_id);
 }
 
 /**

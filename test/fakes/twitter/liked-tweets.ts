@@ -28,6 +28,7 @@ export function addLikedTweets(x: FakeX, options: { now?: () => number; appLimit
   const likes = new Map<string, FakePost[]>();
   const reads: { userId: string; paginationToken?: string; maxResults: number; status: number; count: number }[] = [];
   const app = { limit: options.appLimit ?? 75, count: 0, resetAt: 0 };
+  const continuationFaults = new Map<string, FakeXReply[]>();
   x.setLimit('liked_tweets', options.userLimit ?? 75, windowMs);
 
   const fake = {
@@ -42,6 +43,10 @@ export function addLikedTweets(x: FakeX, options: { now?: () => number; appLimit
     /** The next `times` answers to `userId`'s liked_tweets are `reply` (a 429, a 500, a body that does not parse…). */
     failNext(userId: string, reply: FakeXReply, times = 1) {
       x.fail(`GET /2/users/${userId}/liked_tweets`, reply, times);
+    },
+    /** The next request of `userId` for a page after the first (with a pagination_token) is answered `reply`: a 429 mid-pagination. */
+    failNextContinuation(userId: string, reply: FakeXReply) {
+      continuationFaults.set(userId, [...(continuationFaults.get(userId) ?? []), reply]);
     },
     /** A 429 as X sends it when the user's own window is spent, resetting `resetInMs` from now. */
     userLimited(resetInMs: number): FakeXReply {
@@ -75,6 +80,8 @@ export function addLikedTweets(x: FakeX, options: { now?: () => number; appLimit
     if (app.resetAt <= now()) Object.assign(app, { count: 0, resetAt: now() + windowMs });
     if (++app.count > app.limit) return { status: 429, body: problem('Too Many Requests', 'Too Many Requests', 'about:blank') };
     const q = request.query;
+    const fault = q.get('pagination_token') ? continuationFaults.get(userId)?.shift() : undefined;
+    if (fault) return fault;
     const maxResults = Number(q.get('max_results') ?? 10);
     if (!Number.isInteger(maxResults) || maxResults < 5 || maxResults > 100) {
       return { status: 400, body: problem('Invalid Request', 'The `max_results` query parameter value is not between 5 and 100', 'https://api.twitter.com/2/problems/invalid-request') };
