@@ -1,5 +1,6 @@
 import { html, type Html } from './html.js';
 import type { WebLocale } from './pick-locale.js';
+import { SETTINGS_STYLESHEET } from './settings/settings-css.js';
 import type { WebMessages } from './web-messages.js';
 
 export const STYLESHEET_PATH = '/assets/web.css';
@@ -81,4 +82,5 @@ code { background: var(--soft); padding: .1rem .3rem; border-radius: .25rem; }
 a:focus-visible, button:focus-visible, .button:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; top: 0; background: var(--bg); padding: .5rem; }
 .skip:focus { left: .5rem; }
-`;
+`
+  + SETTINGS_STYLESHEET;

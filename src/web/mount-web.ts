@@ -12,8 +12,11 @@ import { createDiscordSignIn } from './discord-sign-in.js';
 import { STYLESHEET, STYLESHEET_PATH } from './layout.js';
 import { replyErrorPage } from './reply-page.js';
 import { registerClaimPage } from './routes/claim-page.js';
+import { registerHistoryPage } from './routes/history-page.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
+import { registerSettingsPage } from './routes/settings-page.js';
+import { registerWalletPage } from './routes/wallet-page.js';
 import { sessionCookieName } from './session-cookie.js';
 import { createSlackSignIn } from './slack-sign-in.js';
 import { resolveViewer } from './viewer.js';
@@ -85,6 +88,9 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     registerLoginRoutes(scope, ctx, limitSignIn);
     registerOAuthRoutes(scope, ctx, limitSignIn);
     registerClaimPage(scope, ctx);
+    registerSettingsPage(scope, ctx);
+    registerHistoryPage(scope, ctx);
+    registerWalletPage(scope, ctx);
     registerApiRoutes(scope, ctx);
   });
 }

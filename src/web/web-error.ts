@@ -17,6 +17,7 @@ export class WebError extends Error {
 }
 
 export type WebErrorCode =
+  | 'last_identity' | 'identity_settling'
   | 'unauthenticated' | 'csrf' | 'not_found' | 'invalid_input' | 'rate_limited' | 'internal'
   | 'link_expired' | 'link_used' | 'link_invalid'
   | 'oauth_state' | 'oauth_denied' | 'oauth_rejected' | 'oauth_unreachable' | 'oauth_off' | 'owned_elsewhere'

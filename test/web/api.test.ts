@@ -136,7 +136,11 @@ describe('JSON API', () => {
     const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort())
-      .toEqual(['DELETE /api/v1/tokens/{id}', 'GET /api/v1/me', 'GET /api/v1/tokens', 'POST /api/v1/tokens']);
+      .toEqual([
+        'DELETE /api/v1/identities/{platform}/{externalId}', 'DELETE /api/v1/tokens/{id}',
+        'GET /api/v1/history', 'GET /api/v1/history/{period}', 'GET /api/v1/me', 'GET /api/v1/settings', 'GET /api/v1/tokens', 'GET /api/v1/wallet',
+        'POST /api/v1/tokens', 'PUT /api/v1/settings',
+      ]);
     const meSchema = (doc.paths['/api/v1/me']!.get!.responses['200'] as { content: { 'application/json': { schema: { required: string[] } } } }).content['application/json'].schema;
     expect(meSchema.required).toEqual(['user', 'identities', 'supporter', 'creator', 'auth']);
     const { browser } = await w.signedIn('slack', nextId());

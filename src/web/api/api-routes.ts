@@ -8,6 +8,7 @@ import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { ApiRoutes } from './api-route.js';
 import { openApiDocument } from './openapi.js';
+import { registerSettingsApi } from './settings-api.js';
 import { apiTokenListSchema, createdApiTokenSchema, meSchema, newApiTokenSchema, tokenIdSchema } from './schemas.js';
 
 /** `/api/v1/…`: the JSON API (session cookie or `Authorization: Bearer`), and its OpenAPI document. */
@@ -69,6 +70,8 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
   }, async ({ viewer, params }) => {
     if (!(await revokeApiToken(ctx.db, viewer.userId, params.id))) throw new WebError(404, 'not_found', 'no API token of yours has this id');
   });
+
+  registerSettingsApi(scope, api, ctx);
 
   // Built once all routes above are added: the document describes exactly them.
   const document = openApiDocument(api.specs, ctx.publicUrl);
