@@ -16,7 +16,7 @@ describe('who is polled: connected supporters with X on, nobody else', () => {
 
   it('polls neither a supporter who turned X off nor one whose grant was revoked, and calls X for neither', async () => {
     const on = await world.connect('2000000000000000601');
-    const off = await world.connect('2000000000000000602', { enable: ['slack'] });
+    await world.connect('2000000000000000602', { enable: ['slack'] });
     const revoked = await world.connect('2000000000000000603');
     await markXDisconnected(world.db, revoked.identityId, 'revoked', world.clock.now);
     // An X identity with X on but never connected (a supporter made by `flattr supporter set`): no grant, not polled.
