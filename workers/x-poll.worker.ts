@@ -1,17 +1,21 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { createXAccessTokens } from '../adapters/twitter/access-token.js';
 import { announcePolling } from '../adapters/twitter/poll/announce-polling.js';
 import { createPollMetrics } from '../adapters/twitter/poll/poll-metrics.js';
-import type { PollSettings } from '../adapters/twitter/poll/poll-settings.js';
+import { pollSettings, type PollSettings } from '../adapters/twitter/poll/poll-settings.js';
 import { pollTick } from '../adapters/twitter/poll/poll-tick.js';
 import { pollUser, type XTokens } from '../adapters/twitter/poll/poll-user.js';
+import { markXDisconnected } from '../adapters/twitter/token-store.js';
 import type { XClientSettings } from '../adapters/twitter/x-client.js';
+import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { enqueueLike } from '../src/ingest/enqueue-like.js';
 import { QUEUES } from '../src/queues.js';
 import type { Logger } from '../src/support/logger.js';
 import type { Metrics } from '../src/support/metrics.js';
+import type { TokenCipher } from '../src/support/token-cipher.js';
 
 export const X_POLL_JOB = { tick: 'x-poll-tick', user: 'x-poll-user' } as const;
 
@@ -79,4 +83,30 @@ export async function startXPolling(deps: XPollWorkerDeps): Promise<{ worker: Wo
       await queue.close();
     },
   };
+}
+
+/**
+ * Polling as configured (TWITTER_MODE=poll or both, TWITTER_POLL_*), for the
+ * composition root: the token store of adapters/twitter as the poller's token
+ * source, and X's 401 on a token it gave marks the identity disconnected.
+ */
+export function startXPollingFromConfig(
+  twitter: NonNullable<Config['twitter']>,
+  deps: Omit<XPollWorkerDeps, 'settings' | 'x' | 'tokens'> & { cipher: TokenCipher },
+): Promise<{ worker: Worker; queue: Queue; close(): Promise<void> }> {
+  const now = deps.now ?? (() => new Date());
+  const x = { apiUrl: twitter.apiUrl, clientId: twitter.clientId, clientSecret: twitter.clientSecret };
+  const store = createXAccessTokens({ db: deps.db, cipher: deps.cipher, settings: x, now, logger: deps.logger });
+  return startXPolling({
+    ...deps, now, x, settings: pollSettings(twitter.poll),
+    tokens: {
+      accessTokenFor: (identityId) => store.accessTokenFor(identityId),
+      revoked: async (identityId) => void (await markXDisconnected(deps.db, identityId, 'revoked', now())),
+    },
+  });
+}
+
+/** Without polling (TWITTER_MODE=webhook, or X off), a tick scheduler left by an earlier start goes, so no job waits for a worker that will not come. */
+export async function removeXPollScheduler(queue: Queue): Promise<void> {
+  await queue.removeJobScheduler(X_POLL_JOB.tick);
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/support/metrics.js';
 import { createLogger } from '../../../src/support/logger.js';
 import { TEST_REDIS_URL } from '../../support/env.js';
-import { startXPolling } from '../../../workers/x-poll.worker.js';
+import { loadConfig, ConfigError } from '../../../src/config.js';
+import { startXPolling, startXPollingFromConfig, X_POLL_JOB } from '../../../workers/x-poll.worker.js';
 import { post, startPollWorld, type PollWorld } from './poll-harness.js';
 
 const INTERVAL = 15 * 60_000;
@@ -56,5 +57,39 @@ describe('the x-poll worker: one job scheduler ticks, each due supporter polled 
     const reads = world.liked.reads.filter((r) => r.userId === nia);
     expect(reads.length).toBeGreaterThanOrEqual(2);
     expect(new Set(reads.map((r) => r.paginationToken))).toEqual(new Set([undefined]));
+  });
+
+  it('runs as configured: TWITTER_MODE and TWITTER_POLL_* parsed by the config, the token store as token source', async () => {
+    const env = {
+      TWITTER_CLIENT_ID: world.x.app.clientId, TWITTER_CLIENT_SECRET: world.x.app.clientSecret, TWITTER_API_URL: world.x.url,
+      TWITTER_MODE: 'both', TWITTER_POLL_INTERVAL: '600', TWITTER_POLL_MAX_PAGES: '2', TWITTER_POLL_PAGE_SIZE: '20',
+    };
+    const twitter = loadConfig(env).twitter!;
+    expect({ mode: twitter.mode, poll: twitter.poll }).toEqual({ mode: 'both', poll: { intervalSeconds: 600, maxPages: 2, pageSize: 20 } });
+    expect(loadConfig({ TWITTER_CLIENT_ID: 'id' }).twitter).toMatchObject({ mode: 'webhook', poll: { intervalSeconds: 900, maxPages: 1, pageSize: 100 } });
+    const refused = (() => {
+      try {
+        loadConfig({ ...env, TWITTER_MODE: 'stream', TWITTER_POLL_INTERVAL: '10', TWITTER_POLL_MAX_PAGES: '0', TWITTER_POLL_PAGE_SIZE: '101' });
+      } catch (error) {
+        return error as ConfigError;
+      }
+    })();
+    expect(refused?.problems.map((p) => p.split(':')[0]).sort()).toEqual(['TWITTER_MODE', 'TWITTER_POLL_INTERVAL', 'TWITTER_POLL_MAX_PAGES', 'TWITTER_POLL_PAGE_SIZE']);
+
+    const ola = '2000000000000000811';
+    const { identityId } = await world.connect(ola);
+    const polling = await startXPollingFromConfig(twitter, {
+      db: world.db, connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null }, redis: world.redis, prefix: world.prefix, cipher: world.cipher,
+      likes: world.likes, logger: createLogger('silent'), metrics: createMetrics(), now: () => world.clock.now,
+    });
+    try {
+      world.advance(INTERVAL);
+      await polling.queue.add(X_POLL_JOB.tick, {});
+      await until(async () => (await world.state(identityId))?.baselined, 'the baseline poll');
+      expect(world.liked.reads.filter((r) => r.userId === ola).map((r) => r.maxResults)).toEqual([20]);
+    } finally {
+      await polling.queue.removeJobScheduler(X_POLL_JOB.tick);
+      await polling.close();
+    }
   });
 });
