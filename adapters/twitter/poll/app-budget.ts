@@ -34,3 +34,15 @@ export async function appRequestsLeft(redis: Redis, prefix: string, budget: Budg
 export async function pauseApp(redis: Redis, prefix: string, untilMs: number, nowMs: number): Promise<void> {
   await redis.set(pauseKey(prefix), String(untilMs), 'PX', Math.max(1000, untilMs - nowMs));
 }
+
+/**
+ * X bills a Post read once per UTC day however often it is read (PLATFORMS.md),
+ * so the Posts read are remembered per day, across processes: returns how
+ * many of `postIds` were not read yet today, what the read adds to the bill.
+ */
+export async function countBillable(redis: Redis, prefix: string, postIds: readonly string[], nowMs: number): Promise<number> {
+  if (postIds.length === 0) return 0;
+  const key = `${prefix}:x-poll:read:${new Date(nowMs).toISOString().slice(0, 10)}`;
+  const [[, added]] = (await redis.multi().sadd(key, ...postIds).expire(key, 2 * 24 * 3600).exec()) as [[Error | null, number], unknown];
+  return added;
+}

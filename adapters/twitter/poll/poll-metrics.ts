@@ -9,7 +9,9 @@ export type PollMetrics = ReturnType<typeof createPollMetrics>;
  */
 export function createPollMetrics(registry: Registry) {
   return {
-    postsRead: new Counter({ name: 'flattr_x_posts_read_total', help: 'Posts read from GET /2/users/:id/liked_tweets (X bills each Post read)', registers: [registry] }),
+    postsRead: new Counter({ name: 'flattr_x_posts_read_total', help: 'Posts read from GET /2/users/:id/liked_tweets, every read counted', registers: [registry] }),
+    // X deduplicates a Post's reads per UTC day: this one is what the bill counts.
+    postsBilled: new Counter({ name: 'flattr_x_posts_billed_total', help: 'Posts read from liked_tweets for the first time in their UTC day: what X bills', registers: [registry] }),
     requests: new Counter({
       name: 'flattr_x_poll_requests_total', help: 'Requests to GET /2/users/:id/liked_tweets by outcome (ok, rate_limited, unauthorized, malformed, failed)',
       labelNames: ['outcome'] as const, registers: [registry],

@@ -3,7 +3,7 @@ import type { Db } from '../../../src/db/database.js';
 import type { LikeEvent } from '../../../src/domain/like-event.js';
 import type { Logger } from '../../../src/support/logger.js';
 import type { XClientSettings } from '../x-client.js';
-import { pauseApp, takeAppRequest } from './app-budget.js';
+import { countBillable, pauseApp, takeAppRequest } from './app-budget.js';
 import { diffLikes } from './diff-likes.js';
 import { pollEvents } from './poll-events.js';
 import type { PollMetrics } from './poll-metrics.js';
@@ -75,6 +75,7 @@ export async function pollUser(deps: PollDeps, identityId: number): Promise<Poll
     if (page.kind !== 'page') return stopOn(deps, state, scan, page);
     deps.metrics.requests.inc({ outcome: 'ok' });
     deps.metrics.postsRead.inc(page.likes.length);
+    deps.metrics.postsBilled.inc(await countBillable(deps.redis, deps.prefix, page.likes.map((like) => like.id), deps.now().getTime()));
     const readAt = deps.now().toISOString();
     const known = new Set(scan.items.map((like) => like.id));
     scan.items.push(...page.likes.filter((like) => !known.has(like.id)).map((like) => ({ ...like, readAt })));

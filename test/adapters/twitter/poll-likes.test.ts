@@ -40,6 +40,12 @@ describe('X likes by polling liked_tweets, into the same ingest path', () => {
     }
     expect(await world.likeEventCount()).toBe(events);
     expect(await world.flattrs()).toHaveLength(1);
+    // Every read counted; X bills a Post once per UTC day however often it is read.
+    expect(await world.metric('flattr_x_posts_read_total')).toBe(2 + 3 * 4);
+    expect(await world.metric('flattr_x_posts_billed_total')).toBe(3);
+    world.advance(24 * 3600_000);
+    await world.pollDue();
+    expect(await world.metric('flattr_x_posts_billed_total')).toBe(6);
     // Not due yet: the tick leaves a supporter alone until the interval has passed.
     world.advance(MINUTE);
     expect((await world.pollDue()).has(identityId)).toBe(false);
