@@ -14,6 +14,7 @@ import { replyErrorPage } from './reply-page.js';
 import { registerClaimPage } from './routes/claim-page.js';
 import { registerHistoryPage } from './routes/history-page.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
+import { registerMonthPage } from './routes/month-page.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSettingsPage } from './routes/settings-page.js';
 import { registerWalletPage } from './routes/wallet-page.js';
@@ -88,6 +89,7 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     registerLoginRoutes(scope, ctx, limitSignIn);
     registerOAuthRoutes(scope, ctx, limitSignIn);
     registerClaimPage(scope, ctx);
+    registerMonthPage(scope, ctx);
     registerSettingsPage(scope, ctx);
     registerHistoryPage(scope, ctx);
     registerWalletPage(scope, ctx);
@@ -104,7 +106,10 @@ function webContext(deps: WebDeps): WebContext {
     publicUrl, publicOrigin: new URL(publicUrl).origin, secure,
     cookies: { session: sessionCookieName(secure), oauth: secure ? '__Secure-flattr_oauth' : 'flattr_oauth' },
     sessionSecret: deps.sessionSecret,
-    money: { escrowHoldDays: deps.config.money.escrowHoldDays, timeZone: deps.config.money.timeZone },
+    money: {
+      escrowHoldDays: deps.config.money.escrowHoldDays, timeZone: deps.config.money.timeZone,
+      feeBps: deps.config.money.feeBps, unspentPolicy: deps.config.money.unspentPolicy,
+    },
     providers: {
       // Sign in with Slack needs the app's OAuth client (SLACK_CLIENT_ID/SECRET); a single-workspace bot token alone has none.
       ...(slack?.clientId && slack.clientSecret ? { slack: createSlackSignIn({ clientId: slack.clientId, clientSecret: slack.clientSecret, apiUrl: slack.apiUrl }) } : {}),

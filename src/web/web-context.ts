@@ -15,7 +15,8 @@ export type WebContext = {
   secure: boolean;
   cookies: { session: string; oauth: string };
   sessionSecret: string;
-  money: { escrowHoldDays: number; timeZone: string };
+  /** The money rules' settings pages apply (the month page previews the split with FEE_BPS and UNSPENT_POLICY). */
+  money: { escrowHoldDays: number; timeZone: string; feeBps: number; unspentPolicy: 'keep' | 'charity' };
   /** Sign-in providers configured on this hub. */
   providers: Partial<Record<'slack' | 'discord' | 'twitter', OAuthProvider>>;
 };

@@ -21,4 +21,5 @@ export type WebErrorCode =
   | 'unauthenticated' | 'csrf' | 'not_found' | 'invalid_input' | 'rate_limited' | 'internal'
   | 'link_expired' | 'link_used' | 'link_invalid'
   | 'oauth_state' | 'oauth_denied' | 'oauth_rejected' | 'oauth_unreachable' | 'oauth_off' | 'owned_elsewhere'
-  | 'claim_claimed' | 'claim_nothing';
+  | 'claim_claimed' | 'claim_nothing'
+  | 'currency_locked' | 'period_settling';

@@ -68,6 +68,8 @@ const en: WebMessages = {
     identity_settling: () => ({ title: 'A settlement is still crediting this account', body: 'Try again once the month is settled. Nothing was changed.' }),
     claim_claimed: () => ({ title: 'This account is already claimed', body: 'Its owner collects what supporters send. Nothing is waiting here.' }),
     claim_nothing: () => ({ title: 'Nothing is waiting for this account', body: 'No supporter money is held for it.' }),
+    currency_locked: () => ({ title: 'The currency cannot change now', body: 'Your wallet holds money in your current currency, and money is never converted. Nothing was changed.' }),
+    period_settling: () => ({ title: 'This month is being settled', body: 'Its flattrs can no longer be undone. Nothing was changed.' }),
   },
   back: 'Back to the start page',
 };
@@ -117,6 +119,8 @@ const fr: WebMessages = {
     identity_settling: () => ({ title: 'Un partage crédite encore ce compte', body: 'Réessayez quand le mois sera partagé. Rien n’a été modifié.' }),
     claim_claimed: () => ({ title: 'Ce compte est déjà réclamé', body: 'Son titulaire reçoit ce que les soutiens envoient. Rien n’attend ici.' }),
     claim_nothing: () => ({ title: 'Rien n’attend ce compte', body: 'Aucun argent de soutien n’est conservé pour lui.' }),
+    currency_locked: () => ({ title: 'La devise ne peut pas changer maintenant', body: 'Votre portefeuille contient de l’argent dans votre devise actuelle, et l’argent n’est jamais converti. Rien n’a été modifié.' }),
+    period_settling: () => ({ title: 'Ce mois est en cours de règlement', body: 'Ses flattrs ne peuvent plus être annulés. Rien n’a été modifié.' }),
   },
   back: 'Retour à la page d’accueil',
 };

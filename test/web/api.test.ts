@@ -137,9 +137,9 @@ describe('JSON API', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort())
       .toEqual([
-        'DELETE /api/v1/identities/{platform}/{externalId}', 'DELETE /api/v1/tokens/{id}',
-        'GET /api/v1/history', 'GET /api/v1/history/{period}', 'GET /api/v1/me', 'GET /api/v1/settings', 'GET /api/v1/tokens', 'GET /api/v1/wallet',
-        'POST /api/v1/tokens', 'PUT /api/v1/settings',
+        'DELETE /api/v1/flattrs/{id}', 'DELETE /api/v1/identities/{platform}/{externalId}', 'DELETE /api/v1/tokens/{id}',
+        'GET /api/v1/history', 'GET /api/v1/history/{period}', 'GET /api/v1/me', 'GET /api/v1/month', 'GET /api/v1/settings', 'GET /api/v1/tokens', 'GET /api/v1/wallet',
+        'POST /api/v1/tokens', 'PUT /api/v1/budget', 'PUT /api/v1/settings',
       ]);
     const meSchema = (doc.paths['/api/v1/me']!.get!.responses['200'] as { content: { 'application/json': { schema: { required: string[] } } } }).content['application/json'].schema;
     expect(meSchema.required).toEqual(['user', 'identities', 'supporter', 'creator', 'auth']);

@@ -7,6 +7,7 @@ import { loadAccount } from '../load-account.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { ApiRoutes } from './api-route.js';
+import { registerMonthApi } from './month-api.js';
 import { openApiDocument } from './openapi.js';
 import { registerSettingsApi } from './settings-api.js';
 import { apiTokenListSchema, createdApiTokenSchema, meSchema, newApiTokenSchema, tokenIdSchema } from './schemas.js';
@@ -72,6 +73,8 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
   });
 
   registerSettingsApi(scope, api, ctx);
+
+  registerMonthApi(scope, api, ctx);
 
   // Built once all routes above are added: the document describes exactly them.
   const document = openApiDocument(api.specs, ctx.publicUrl);

@@ -1,6 +1,5 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { html, withCommands } from '../html.js';
-import { loadAccount } from '../load-account.js';
 import { spendLoginToken } from '../login-links.js';
 import { pageLocale, replyPage } from '../reply-page.js';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
@@ -8,6 +7,7 @@ import { endSession, startSession } from '../sessions.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { platformName } from '../web-messages.js';
+import { replyMonthPage } from './month-page.js';
 
 /**
  * Link previewers (chat apps unfurling a pasted link, mail scanners) fetch a
@@ -18,7 +18,7 @@ const PREVIEWERS = /Slackbot|Slack-ImgProxy|Discordbot|Twitterbot|facebookextern
 
 const LINK_STATUS = { link_expired: 410, link_used: 410, link_invalid: 401 } as const;
 
-/** `/` (the start page for now), `GET /login/<token>` and `POST /logout`. */
+/** `/` (the sign-in page, or signed in the month page), `GET /login/<token>` and `POST /logout`. */
 export function registerLoginRoutes(scope: FastifyInstance, ctx: WebContext, limitSignIn: onRequestHookHandler): void {
   scope.get('/', async (request, reply) => {
     const viewer = request.viewer;
@@ -32,14 +32,7 @@ export function registerLoginRoutes(scope: FastifyInstance, ctx: WebContext, lim
 ${buttons.length ? html`<p class="actions">${buttons}</p><p class="muted">${withCommands(m.signIn.chat)}</p>` : html`<p>${withCommands(m.signIn.none)}</p>`}`,
       });
     }
-    const account = await loadAccount(ctx.db, viewer.userId);
-    const { locale, m } = pageLocale(request, account.locale);
-    const who = account.identities.map((i) => `${platformName(i.platform)} ${i.handle ?? i.externalId}`).join(', ') || `#${account.userId}`;
-    return replyPage(reply, 200, {
-      locale, m, title: m.home.title,
-      body: html`<h1>${m.home.title}</h1><p>${m.home.signedInAs(who)}</p><p class="muted">${m.home.next}</p>
-${viewer.via === 'session' ? html`<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${viewer.csrfToken}"><button type="submit" class="secondary">${m.home.logout}</button></form>` : ''}`,
-    });
+    return replyMonthPage(ctx, request, reply, 200);
   });
 
   scope.get<{ Params: { token: string } }>('/login/:token', { onRequest: limitSignIn }, async (request, reply) => {

@@ -1,0 +1,53 @@
+import type { MonthShares } from './month-shares.js';
+
+type Entry = { stamp: string; at: number; shares: Promise<MonthShares>; rows: number };
+
+/**
+ * The month's split, kept per supporter for a short while. Computing it
+ * reads and ranks every active flattr of the month (about 50 ms for 10,000),
+ * while a view needs only a page of them; so views within `ttlMs` of each
+ * other share one computation, and concurrent views wait for the same one.
+ * The stamp (period, currency, budget, wallet) comes from a cheap read on
+ * every view, so a change of those is seen at once; a change of the flattrs
+ * themselves by another process (a new like, an undo in chat) shows within
+ * `ttlMs`, and an undo or budget change made here is seen at once (forget).
+ * Bounded by the flattr rows it holds, oldest entry out first.
+ */
+export class MonthCache {
+  private readonly entries = new Map<number, Entry>();
+  private rows = 0;
+
+  constructor(private readonly o: { ttlMs: number; maxRows: number }) {}
+
+  get(userId: number, stamp: string, nowMs: number, compute: () => Promise<MonthShares>): Promise<MonthShares> {
+    const hit = this.entries.get(userId);
+    if (hit && hit.stamp === stamp && nowMs - hit.at < this.o.ttlMs && nowMs >= hit.at) return hit.shares;
+    this.forget(userId);
+    const entry: Entry = { stamp, at: nowMs, rows: 0, shares: compute() };
+    this.entries.set(userId, entry);
+    entry.shares.then((shares) => {
+      if (this.entries.get(userId) !== entry) return;
+      entry.rows = shares.flattrs.length;
+      this.rows += entry.rows;
+      this.trim();
+    }, () => {
+      if (this.entries.get(userId) === entry) this.entries.delete(userId);
+    });
+    return entry.shares;
+  }
+
+  /** After a change made through this process (budget, undo): the next view computes afresh. */
+  forget(userId: number): void {
+    const entry = this.entries.get(userId);
+    if (!entry) return;
+    this.rows -= entry.rows;
+    this.entries.delete(userId);
+  }
+
+  private trim(): void {
+    for (const [userId] of this.entries) {
+      if (this.rows <= this.o.maxRows || this.entries.size <= 1) return;
+      this.forget(userId);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidInputError } from '../../domain/errors.js';
+import { formatMoney } from '../../domain/money.js';
+import { MONTH_MESSAGES, type MonthMessages } from '../messages/month.js';
+import { changeBudget } from '../month/change-budget.js';
+import { describeBudgetRefusal } from '../month/budget-refusal.js';
+import { loadMonthView, monthCache } from '../month/month-view.js';
+import { monthName, renderMonth, type MonthPage } from '../month/render-month.js';
+import { undoFlattrById, type UndoOutcome } from '../month/undo-flattr-by-id.js';
+import type { WebLocale } from '../pick-locale.js';
+import { pageLocale, replyPage } from '../reply-page.js';
+import type { Viewer } from '../viewer.js';
+import type { WebContext } from '../web-context.js';
+import { WebError } from '../web-error.js';
+
+type SessionViewer = Extract<Viewer, { via: 'session' }>;
+type Form = Record<string, unknown>;
+/** What the last change did, or why it changed nothing (worded in the reader's language when the page is built). */
+type Outcome = {
+  budgetRefused?: { error: InvalidInputError; amount: string; currency: string };
+  undoRefused?: Exclude<UndoOutcome, { outcome: 'undone' } | { outcome: 'already_undone' }>;
+};
+
+/**
+ * The supporter's month at `/` (signed in): budget, wallet, what settling now
+ * would charge, and this month's flattrs with what each would receive, from
+ * the settlement preview's arithmetic. Changes are form POSTs (CSRF checked
+ * before any route runs) answered with a 303 back to `/`, or with the page,
+ * the reason and the right status when nothing was changed.
+ */
+export function registerMonthPage(scope: FastifyInstance, ctx: WebContext): void {
+  scope.post<{ Body: Form }>('/month/budget', async (request, reply) => {
+    const viewer = signedIn(request);
+    const amount = typeof request.body?.amount === 'string' ? request.body.amount : '';
+    const currency = typeof request.body?.currency === 'string' ? request.body.currency : '';
+    try {
+      await changeBudget(ctx.db, viewer.userId, amount, currency);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      return replyMonthPage(ctx, request, reply, 422, { budgetRefused: { error, amount, currency } });
+    } finally {
+      monthCache(ctx).forget(viewer.userId);
+    }
+    return reply.redirect('/?done=budget', 303);
+  });
+
+  scope.post<{ Params: { id: string } }>('/month/flattrs/:id/undo', async (request, reply) => {
+    const viewer = signedIn(request);
+    const id = /^\d{1,18}$/.test(request.params.id) ? BigInt(request.params.id) : undefined;
+    const result = id === undefined ? { outcome: 'not_found' as const } : await undoFlattrById(ctx.db, viewer.userId, id, ctx.now());
+    monthCache(ctx).forget(viewer.userId);
+    if (result.outcome === 'undone' || result.outcome === 'already_undone') return reply.redirect('/?done=undone#flattrs', 303);
+    return replyMonthPage(ctx, request, reply, result.outcome === 'settling' ? 409 : 404, { undoRefused: result });
+  });
+}
+
+/** The month page for the signed-in viewer (GET / calls it). */
+export async function replyMonthPage(ctx: WebContext, request: FastifyRequest, reply: FastifyReply, status: number, o: Outcome = {}): Promise<FastifyReply> {
+  const viewer = signedIn(request);
+  const query = request.query as { page?: unknown; done?: unknown } | undefined;
+  const page = typeof query?.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1;
+  const view = await loadMonthView(ctx, viewer.userId, page);
+  const { locale, m } = pageLocale(request, view.locale);
+  const t = MONTH_MESSAGES[locale];
+  const done = status !== 200 ? undefined
+    : query?.done === 'undone' ? t.done.undone
+      : query?.done === 'budget' && view.supporter ? t.done.budget(formatMoney({ minor: view.supporter.budget, currency: view.currency }, locale)) : undefined;
+  return replyPage(reply, status, {
+    locale, m, title: t.title, nav: { current: 'month', admin: false, csrfToken: viewer.csrfToken },
+    body: renderMonth({ view, locale, t, m, csrfToken: viewer.csrfToken, timeZone: ctx.money.timeZone, feeBps: ctx.money.feeBps, done, error: refusal(o, t, locale) }),
+  });
+}
+
+function refusal(o: Outcome, t: MonthMessages, locale: WebLocale): MonthPage['error'] {
+  if (o.budgetRefused) {
+    const { error, amount, currency } = o.budgetRefused;
+    return { message: describeBudgetRefusal(error, t, locale, { amount, currency }), amount, currency };
+  }
+  if (o.undoRefused?.outcome === 'settling') return { message: t.errors.settling(monthName(o.undoRefused.period, locale)) };
+  if (o.undoRefused) return { message: t.errors.notFound };
+  return undefined;
+}
+
+function signedIn(request: FastifyRequest): SessionViewer {
+  const viewer = request.viewer;
+  // Pages only ever see session viewers (API tokens are read on /api/ only).
+  if (viewer?.via !== 'session') throw new WebError(401, 'unauthenticated', 'sign in to see your month');
+  return viewer;
+}
