@@ -91,6 +91,11 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         logger: logger.child({ worker: 'notify' }), metrics: runtime.metrics, now: options.now,
       });
       runtime.onClose(() => notify.close(), { name: 'notify worker' });
+      // X Activity API subscriptions follow the supporters' X settings through a queue job, so a setting change never waits for X.
+      if (config.twitter && describeAdapters(config).find((a) => a.name === 'twitter')?.on) {
+        const x = await import('../adapters/twitter/start-x-workers.js');
+        runtime.onClose(await x.startXWorkers(config, { db: prisma, connection: await runtime.workerConnection(), queue: await runtime.queue(QUEUES.xSubscriptions), tokenEncryptionKey: secrets.tokenEncryptionKey, logger: logger.child({ worker: 'x-subscriptions' }), now: options.now }), { name: 'x-subscriptions worker' });
+      }
       await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
       // A hub that was down over a month end settles what it missed now, not at the next tick.
       await enqueueCatchUp(await runtime.queue(QUEUES.settle), 'start');
@@ -111,7 +116,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       });
       runtime.onClose(() => http.close(), { name: 'http server' });
       await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
-      await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, logger, now: options.now });
+      await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, tokenEncryptionKey: secrets.tokenEncryptionKey, logger, now: options.now });
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);

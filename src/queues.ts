@@ -7,6 +7,8 @@ export const QUEUES = {
   settle: 'settle',
   notify: 'notify',
   escrow: 'escrow',
+  /** X Activity API subscriptions kept in line with the supporters' X settings (adapters/twitter/subscription-sync.ts). */
+  xSubscriptions: 'x-subscriptions',
   /** X likes by polling (TWITTER_MODE=poll or both): the tick and one poll per supporter. */
   xPoll: 'x-poll',
 } as const;

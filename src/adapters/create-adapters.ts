@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { AdapterContext, PlatformAdapter } from './port.js';
 import { DEFAULT_REDIS_URL } from '../support/redis.js';
+import { describeAdapters } from './describe-adapters.js';
 
 /**
  * The configured platform adapters, as a plain array. A platform whose
@@ -19,6 +20,10 @@ export async function createAdapters(config: Config, context: AdapterContext): P
   if (config.discord) {
     const { createDiscordAdapter } = await import('../../adapters/discord/index.js');
     adapters.push(createDiscordAdapter(config.discord, context, { redis: { url: config.redis.url ?? DEFAULT_REDIS_URL, prefix: config.redis.queuePrefix } }));
+  }
+  if (describeAdapters(config).find((a) => a.name === 'twitter')?.on) {
+    const { createTwitterAdapter } = await import('../../adapters/twitter/index.js');
+    adapters.push(createTwitterAdapter(config.twitter!, context));
   }
   return adapters;
 }

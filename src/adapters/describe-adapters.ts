@@ -9,6 +9,25 @@ export type AdapterStatus = {
   line: string;
 };
 
+/**
+ * X needs the OAuth 2.0 client (people connect their accounts: likes are private) and, for the
+ * webhook (TWITTER_MODE webhook or both), the consumer secret that signs deliveries and the app's
+ * bearer token that registers the webhook and deletes subscriptions.
+ */
+function describeTwitter(config: Config, base: string): Omit<AdapterStatus, 'line'> {
+  const x = config.twitter as (Config['twitter'] & { mode?: string }) | undefined;
+  const mode = x?.mode ?? 'webhook';
+  const webhook = mode !== 'poll';
+  const needed: [string, unknown][] = [['TWITTER_CLIENT_ID', x?.clientId], ['TWITTER_CLIENT_SECRET', x?.clientSecret],
+    ...(webhook ? [['TWITTER_CONSUMER_SECRET', x?.consumerSecret], ['TWITTER_BEARER_TOKEN', x?.bearerToken]] as [string, unknown][] : [])];
+  const missing = needed.filter(([, value]) => !value).map(([name]) => name);
+  if (!x || missing.length) {
+    const names = missing.join(', ').replace(/, ([^,]*)$/, ' and $1');
+    return { name: 'twitter', on: false, why: x ? `set ${names} too (TWITTER_MODE=${mode})` : `set ${names} (TWITTER_MODE=webhook, the default), and check X's Developer Policy first` };
+  }
+  return { name: 'twitter', on: true, why: `${mode}: ${webhook ? `webhook at ${base}/twitter/webhook, ` : ''}people connect X at ${base}/auth/twitter` };
+}
+
 /** Which platform adapters this configuration turns on, and why, for the start log (one line each). */
 export function describeAdapters(config: Config): AdapterStatus[] {
   const base = config.http.publicUrl.replace(/\/+$/, '');
@@ -24,8 +43,7 @@ export function describeAdapters(config: Config): AdapterStatus[] {
     config.discord
       ? { name: 'discord', on: true, why: `gateway, /flattr registered ${config.discord.commandScope === 'guild' ? 'per server' : 'globally'}` }
       : { name: 'discord', on: false, why: 'set DISCORD_TOKEN and DISCORD_APPLICATION_ID' },
-    // The X variables are read (config.ts), but no adapter listens to X yet (createAdapters): never "on".
-    { name: 'twitter', on: false, why: `the X adapter is not built yet${config.twitter ? '; the TWITTER_* variables set are not used' : ''}` },
+    describeTwitter(config, base),
   ];
   return statuses.map((s) => ({ ...s, line: `${s.name}: ${s.on ? 'on' : 'off'} (${s.why})` }));
 }

@@ -19,6 +19,8 @@ export const ADAPTER_IGNORE_REASONS = [
   // Discord
   'malformed_dispatch', 'unknown_dispatch', 'direct_message', 'own_reaction', 'emoji_without_name', 'no_known_reactions',
   'malformed_message', 'message_unavailable', 'author_lookup_failed', 'unknown_interaction',
+  // X (with unhandled_event and malformed_event, as on Slack): a like of the supporter's Post by someone else
+  'inbound_like',
 ] as const;
 export type AdapterIgnoreReason = (typeof ADAPTER_IGNORE_REASONS)[number];
 

@@ -52,8 +52,8 @@ describe('the start log', () => {
     expect(adapters.map((l) => [l.adapter, l.on])).toEqual([['slack', false], ['discord', false], ['twitter', false]]);
     for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET']) expect(adapters[0]!.msg).toContain(name);
     expect(adapters[1]!.msg).toBe('discord: off (set DISCORD_TOKEN and DISCORD_APPLICATION_ID)');
-    // X is configured here, but nothing listens to X yet: the line says so rather than "on".
-    expect(adapters[2]!.msg).toBe('twitter: off (the X adapter is not built yet; the TWITTER_* variables set are not used)');
+    // X is half configured here (a bearer token alone): the line names what is missing rather than "on".
+    expect(adapters[2]!.msg).toBe('twitter: off (set TWITTER_CLIENT_ID, TWITTER_CLIENT_SECRET and TWITTER_CONSUMER_SECRET too (TWITTER_MODE=webhook))');
 
     const ready = startLog.at(-1)!;
     const settle = await new Queue(QUEUES.settle, { connection: { url: TEST_REDIS_URL }, prefix });
