@@ -77,4 +77,33 @@ describe('X answers that fail or do not parse', () => {
     expect(revoked).toEqual([identityId]);
     expect(await world.metric('flattr_x_poll_requests_total', { outcome: 'unauthorized' })).toBe(1);
   });
+
+  it('events decided but not queued (the likes queue unreachable) are kept and sent by the next poll, with the same event ids', async () => {
+    const ned = '2000000000000000731';
+    const { identityId } = await world.connect(ned);
+    world.advance(INTERVAL);
+    await world.pollDue();
+    world.advance(INTERVAL);
+    const p = post('3000000000000000731');
+    world.liked.like(ned, p);
+    const emit = world.deps.emitLike;
+    world.deps.emitLike = async () => {
+      throw new Error('Redis unreachable');
+    };
+    const { pollUser } = await import('../../../adapters/twitter/poll/poll-user.js');
+    const { pollTick } = await import('../../../adapters/twitter/poll/poll-tick.js');
+    await pollTick({ ...world.deps, enqueuePoll: async () => {} });
+    await expect(pollUser(world.deps, identityId)).rejects.toThrow('Redis unreachable');
+    const [kept] = await world.db.$queryRawUnsafe<{ pending: string }[]>(`SELECT pending FROM x_poll_state WHERE identity_id = $1`, identityId);
+    const pending = JSON.parse(kept!.pending) as { eventId: string; item: string }[];
+    expect(pending.map((e) => e.item)).toEqual([p.id]);
+    world.deps.emitLike = emit;
+
+    world.advance(INTERVAL);
+    expect((await world.pollDue()).get(identityId)).toBe('polled');
+    expect(world.emitted.filter((e) => e.liker === ned).map((e) => e.eventId)).toEqual([pending[0]!.eventId]);
+    expect((await world.flattrs()).filter((f) => f.item === p.id).map((f) => f.status)).toEqual(['active']);
+    const [after] = await world.db.$queryRawUnsafe<{ pending: string }[]>(`SELECT pending FROM x_poll_state WHERE identity_id = $1`, identityId);
+    expect(after!.pending).toBe('[]');
+  });
 });
