@@ -89,9 +89,6 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     registerLoginRoutes(scope, ctx, limitSignIn);
     registerOAuthRoutes(scope, ctx, limitSignIn);
     registerClaimPage(scope, ctx);
-    registerSettingsPage(scope, ctx);
-    registerHistoryPage(scope, ctx);
-    registerWalletPage(scope, ctx);
     registerMonthPage(scope, ctx);
     registerSettingsPage(scope, ctx);
     registerHistoryPage(scope, ctx);

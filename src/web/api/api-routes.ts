@@ -76,8 +76,6 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
 
   registerMonthApi(scope, api, ctx);
 
-  registerSettingsApi(scope, api, ctx);
-
   // Built once all routes above are added: the document describes exactly them.
   const document = openApiDocument(api.specs, ctx.publicUrl);
   scope.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(document));
