@@ -28,6 +28,9 @@ export type LikesDiff = {
  *   listed was taken back; one ranked below it may simply be past the pages
  *   read, unless X said the list ended (`reachedEnd`), when every missing one
  *   is gone.
+ * One case reads wrong: when the only seen like on the pages read is one given
+ * again (more new likes than a page holds, and a like given again, between
+ * two polls), it passes for stable and the seen likes above it for taken back.
  * `baseline`: the first poll of a supporter (or the first after X was off)
  * records what is there without calling any of it new: those likes were given
  * before the hub could hear them, as the webhook would not have heard them.
