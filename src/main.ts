@@ -116,7 +116,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       });
       runtime.onClose(() => http.close(), { name: 'http server' });
       await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
-      await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, tokenEncryptionKey: secrets.tokenEncryptionKey, logger, now: options.now });
+      await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, tokenEncryptionKey: secrets.tokenEncryptionKey, adminToken: secrets.adminToken, logger, now: options.now });
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);

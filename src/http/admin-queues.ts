@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { hasAdminToken } from './admin-token.js';
 
 const BASE = '/admin/queues';
 
@@ -18,21 +18,10 @@ export async function mountAdminQueues(app: FastifyInstance, queues: Queue[], ad
   serverAdapter.setBasePath(BASE);
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
-      if (!isAdmin(request, adminToken)) {
+      if (!hasAdminToken(request.headers.authorization, adminToken)) {
         return reply.code(401).header('www-authenticate', 'Basic realm="flattr-hub admin"').send({ error: 'admin token required' });
       }
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: BASE });
   });
-}
-
-function isAdmin(request: FastifyRequest, token: string): boolean {
-  const header = request.headers.authorization ?? '';
-  const [scheme, value = ''] = header.split(' ', 2);
-  let given = '';
-  if (scheme?.toLowerCase() === 'bearer') given = value;
-  else if (scheme?.toLowerCase() === 'basic') given = Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':');
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

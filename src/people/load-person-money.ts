@@ -64,7 +64,8 @@ async function supporterSide(db: Db, userId: number): Promise<PersonMoney['suppo
   };
 }
 
-async function balances(db: Db, userId: number, kind: 'wallet' | 'creator'): Promise<Money[]> {
+/** A user's wallet or creator balance per currency: the sum of the account's entries. */
+export async function balances(db: Db, userId: number, kind: 'wallet' | 'creator'): Promise<Money[]> {
   const rows = await db.$queryRawUnsafe<{ currency: string; minor: bigint }[]>(
     `SELECT trim(a.currency) AS currency, coalesce(sum(e.amount), 0)::int8 AS minor FROM accounts a LEFT JOIN entries e ON e.account_id = a.id
       WHERE a.kind = $2 AND a.user_id = $1 GROUP BY a.currency ORDER BY a.currency`, userId, kind,
@@ -93,7 +94,7 @@ async function lastPeriodIncome(db: Db, userId: number): Promise<NonNullable<Per
  * supporters who paid it ESCROW_HOLD_DAYS after each credit: the oldest
  * credit still held sets the first date.
  */
-async function escrowWaiting(db: Db, identityIds: number[], holdDays: number): Promise<EscrowWaiting[]> {
+export async function escrowWaiting(db: Db, identityIds: number[], holdDays: number): Promise<EscrowWaiting[]> {
   if (identityIds.length === 0) return [];
   const rows = await db.$queryRawUnsafe<{ platform: string; external_id: string; handle: string | null; currency: string; minor: bigint; oldest: Date }[]>(
     `SELECT i.platform, i.external_id, i.handle, trim(a.currency) AS currency, sum(e.amount)::int8 AS minor,

@@ -6,12 +6,15 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../support/logger.js';
+import { adminContext } from './admin/admin-context.js';
 import { registerApiRoutes } from './api/api-routes.js';
 import { checkCsrf } from './check-csrf.js';
 import { createDiscordSignIn } from './discord-sign-in.js';
 import { STYLESHEET, STYLESHEET_PATH } from './layout.js';
 import { replyErrorPage } from './reply-page.js';
+import { registerAdminPages } from './routes/admin-pages.js';
 import { registerClaimPage } from './routes/claim-page.js';
+import { registerEarningsPage } from './routes/earnings-page.js';
 import { registerHistoryPage } from './routes/history-page.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerMonthPage } from './routes/month-page.js';
@@ -32,6 +35,8 @@ export type WebDeps = {
   sessionSecret: string;
   /** TOKEN_ENCRYPTION_KEY as resolved at start (Sign in with X keeps the user's tokens encrypted); default: the configuration's. */
   tokenEncryptionKey?: string;
+  /** ADMIN_TOKEN as resolved at start (generated when unset); default: the configuration's. */
+  adminToken?: string;
   logger: Logger;
   now?: () => Date;
   /** Sign-in attempts (GET /login/*, /auth/*) allowed per IP per window; default 10 a minute. */
@@ -84,6 +89,7 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
       if (request.url !== STYLESHEET_PATH) reply.header('cache-control', 'no-store');
     });
     scope.setErrorHandler((error, request, reply) => handleError(ctx, error, request, reply));
+    scope.addHook('onClose', async () => ctx.admin.close());
 
     scope.get(STYLESHEET_PATH, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
     registerLoginRoutes(scope, ctx, limitSignIn);
@@ -93,6 +99,8 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     registerSettingsPage(scope, ctx);
     registerHistoryPage(scope, ctx);
     registerWalletPage(scope, ctx);
+    registerEarningsPage(scope, ctx);
+    registerAdminPages(scope, ctx);
     registerApiRoutes(scope, ctx);
   });
 }
@@ -106,6 +114,7 @@ function webContext(deps: WebDeps): WebContext {
     publicUrl, publicOrigin: new URL(publicUrl).origin, secure,
     cookies: { session: sessionCookieName(secure), oauth: secure ? '__Secure-flattr_oauth' : 'flattr_oauth' },
     sessionSecret: deps.sessionSecret,
+    admin: adminContext(deps),
     money: {
       escrowHoldDays: deps.config.money.escrowHoldDays, timeZone: deps.config.money.timeZone,
       feeBps: deps.config.money.feeBps, unspentPolicy: deps.config.money.unspentPolicy,

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hasAdminToken } from '../http/admin-token.js';
 import { findApiTokenUser } from './api-tokens.js';
 import { csrfToken } from './csrf.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
@@ -29,6 +30,8 @@ export async function resolveViewer(ctx: WebContext, request: FastifyRequest, re
   request.viewer = null;
   const authorization = request.headers.authorization;
   if (authorization !== undefined && request.url.startsWith('/api/')) {
+    // The admin token is nobody's API token: the operator routes recognise it themselves (src/web/admin/operator-access.ts).
+    if (hasAdminToken(authorization, ctx.admin.token)) return;
     const [scheme = '', token = ''] = authorization.split(' ', 2);
     const found = scheme.toLowerCase() === 'bearer' ? await findApiTokenUser(ctx.db, token.trim(), ctx.now()) : undefined;
     if (!found) throw new WebError(401, 'unauthenticated', 'the Authorization header must be "Bearer <API token>" with a token that is not revoked');

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { Logger } from '../support/logger.js';
+import type { AdminContext } from './admin/admin-context.js';
 import type { OAuthProvider } from './oauth-provider.js';
 
 /** What every web route needs, resolved once from the configuration when the routes are mounted. */
@@ -19,4 +20,6 @@ export type WebContext = {
   money: { escrowHoldDays: number; timeZone: string; feeBps: number; unspentPolicy: 'keep' | 'charity' };
   /** Sign-in providers configured on this hub. */
   providers: Partial<Record<'slack' | 'discord' | 'twitter', OAuthProvider>>;
+  /** The operator pages' admin token, settlement settings and settle queue (src/web/admin/). */
+  admin: AdminContext;
 };

@@ -22,4 +22,5 @@ export type WebErrorCode =
   | 'link_expired' | 'link_used' | 'link_invalid'
   | 'oauth_state' | 'oauth_denied' | 'oauth_rejected' | 'oauth_unreachable' | 'oauth_off' | 'owned_elsewhere'
   | 'claim_claimed' | 'claim_nothing'
-  | 'currency_locked' | 'period_settling';
+  | 'currency_locked' | 'period_settling'
+  | 'not_operator';

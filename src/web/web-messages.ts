@@ -70,6 +70,7 @@ const en: WebMessages = {
     claim_nothing: () => ({ title: 'Nothing is waiting for this account', body: 'No supporter money is held for it.' }),
     currency_locked: () => ({ title: 'The currency cannot change now', body: 'Your wallet holds money in your current currency, and money is never converted. Nothing was changed.' }),
     period_settling: () => ({ title: 'This month is being settled', body: 'Its flattrs can no longer be undone. Nothing was changed.' }),
+    not_operator: () => ({ title: 'This page is for the hub’s operators', body: 'Your account is not one of them. An operator can add it with flattr admin grant.' }),
   },
   back: 'Back to the start page',
 };
@@ -121,6 +122,7 @@ const fr: WebMessages = {
     claim_nothing: () => ({ title: 'Rien n’attend ce compte', body: 'Aucun argent de soutien n’est conservé pour lui.' }),
     currency_locked: () => ({ title: 'La devise ne peut pas changer maintenant', body: 'Votre portefeuille contient de l’argent dans votre devise actuelle, et l’argent n’est jamais converti. Rien n’a été modifié.' }),
     period_settling: () => ({ title: 'Ce mois est en cours de règlement', body: 'Ses flattrs ne peuvent plus être annulés. Rien n’a été modifié.' }),
+    not_operator: () => ({ title: 'Cette page est réservée aux exploitants du hub', body: 'Votre compte n’en fait pas partie. Un exploitant peut l’ajouter avec flattr admin grant.' }),
   },
   back: 'Retour à la page d’accueil',
 };

@@ -7,6 +7,7 @@ import { loadAccount } from '../load-account.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { ApiRoutes } from './api-route.js';
+import { registerCreatorAdminApi } from './creator-admin-api.js';
 import { registerMonthApi } from './month-api.js';
 import { openApiDocument } from './openapi.js';
 import { registerSettingsApi } from './settings-api.js';
@@ -73,6 +74,8 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
   });
 
   registerSettingsApi(scope, api, ctx);
+
+  registerCreatorAdminApi(scope, api, ctx);
 
   registerMonthApi(scope, api, ctx);
 

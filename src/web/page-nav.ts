@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+import { isAdminUser } from './admin/operator-access.js';
+import type { Nav, NavKey } from './layout.js';
+import type { WebContext } from './web-context.js';
+
+/**
+ * The navigation of a signed-in page: where the reader is, whether to show
+ * the Operator link (users marked by `flattr admin grant`), and the logout
+ * form's CSRF token. Undefined for nobody signed in: such a page has no nav.
+ * Every signed-in page builds its nav here, so the Operator link follows the
+ * flag everywhere.
+ */
+export async function pageNav(ctx: WebContext, request: FastifyRequest, current: NavKey | null): Promise<Nav | undefined> {
+  const viewer = request.viewer;
+  if (!viewer) return undefined;
+  return {
+    current,
+    admin: await isAdminUser(ctx.db, viewer.userId),
+    ...(viewer.via === 'session' ? { csrfToken: viewer.csrfToken } : {}),
+  };
+}
