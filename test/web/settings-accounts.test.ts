@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveXGrant } from '../../adapters/twitter/token-store.js';
+import { attachIdentity } from '../../src/chat/link-codes.js';
+import { createTokenCipher } from '../../src/support/token-cipher.js';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { discordOAuth } from '../fakes/discord/oauth.js';
 import { csrfOf, visibleText } from './settings-support.js';
@@ -113,5 +117,19 @@ describe('settings: connected accounts', () => {
     expect(last.status).toBe(409);
     expect(JSON.parse(last.body)).toEqual({ error: { code: 'last_identity', message: expect.stringContaining('only account') } });
     expect(await owner('slack', slackId)).toBe(userId);
+  });
+
+  it('disconnecting an X account erases the grant kept for it, so polling and its subscription stop', async () => {
+    const { userId, browser } = await w.signedIn('slack', nextSlack());
+    const xId = `22449949${String(++seq).padStart(4, '0')}`;
+    await w.db.$transaction((tx) => attachIdentity(tx, 'twitter', xId, userId));
+    const [identity] = await w.db.$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM identities WHERE platform = 'twitter' AND external_id = $1`, xId);
+    await saveXGrant(w.db, createTokenCipher(randomBytes(32).toString('hex')), identity!.id, { accessToken: 'access', refreshToken: 'refresh', expiresIn: 7200, scopes: ['like.read'] }, w.clock.now);
+    const csrf = { 'x-csrf-token': csrfOf(await browser.get('/settings')) };
+    expect((await browser.json('DELETE', `/api/v1/identities/twitter/${xId}`, undefined, csrf)).status).toBe(204);
+    expect(await owner('twitter', xId)).toBeNull();
+    const [grant] = await w.db.$queryRawUnsafe<{ access_token: Buffer | null; refresh_token: Buffer | null; disconnect_reason: string | null }[]>(
+      `SELECT access_token, refresh_token, disconnect_reason FROM x_tokens WHERE identity_id = $1`, identity!.id);
+    expect(grant).toEqual({ access_token: null, refresh_token: null, disconnect_reason: 'disconnected_by_user' });
   });
 });

@@ -42,7 +42,7 @@ export function registerSettingsApi(scope: FastifyInstance, api: ApiRoutes, ctx:
       409: 'your only account (code last_identity), or a settlement still crediting it to you (code identity_settling); nothing changed',
     },
   }, async ({ viewer, params }) => {
-    const result = await disconnectIdentity(ctx.db, viewer.userId, params.platform, params.externalId);
+    const result = await disconnectIdentity(ctx.db, viewer.userId, params.platform, params.externalId, ctx.now());
     if (result.outcome === 'not_found') throw new WebError(404, 'not_found', 'no account of yours has this platform and id');
     if (result.outcome === 'last_identity') throw new WebError(409, 'last_identity', 'this is your only account, which you sign in with: connect another first');
     if (result.outcome === 'settling') throw new WebError(409, 'identity_settling', `the ${result.period} settlement still credits this account to you: try again once it is settled`);

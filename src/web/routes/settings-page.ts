@@ -43,7 +43,7 @@ export function registerSettingsPage(scope: FastifyInstance, ctx: WebContext): v
     const viewer = signedIn(request);
     const { platform, externalId } = request.body ?? {};
     const result = typeof platform === 'string' && typeof externalId === 'string'
-      ? await disconnectIdentity(ctx.db, viewer.userId, platform, externalId) : { outcome: 'not_found' as const };
+      ? await disconnectIdentity(ctx.db, viewer.userId, platform, externalId, ctx.now()) : { outcome: 'not_found' as const };
     if (result.outcome === 'disconnected') return reply.redirect('/settings?done=disconnected#accounts', 303);
     return replySettings(ctx, request, reply, result.outcome === 'not_found' ? 404 : 409, { disconnect: result });
   });

@@ -1,3 +1,4 @@
+import { markXDisconnected } from '../../../adapters/twitter/token-store.js';
 import type { Db } from '../../db/database.js';
 import { holdEscrowFenceExclusive } from '../../escrow/escrow-fence.js';
 
@@ -29,8 +30,12 @@ export type DisconnectResult =
  * belongs to. The escrow fence, taken exclusively as a claim takes it, waits
  * for batches and openings in flight, so a run either committed its
  * recipients before (and is seen here) or opens after and escrows.
+ *
+ * The platform grant, where one was kept, was the person's to this user and
+ * goes with the account: an X identity's tokens are erased (so polling stops
+ * and its subscription is deleted, as when the person revokes the grant).
  */
-export async function disconnectIdentity(db: Db, userId: number, platform: string, externalId: string): Promise<DisconnectResult> {
+export async function disconnectIdentity(db: Db, userId: number, platform: string, externalId: string, now: Date): Promise<DisconnectResult> {
   return db.$transaction(async (tx) => {
     // All of the user's accounts, locked in one order: two disconnects of the last two cannot both see two.
     const mine = await tx.$queryRawUnsafe<{ id: number; platform: string; external_id: string }[]>(
@@ -48,8 +53,8 @@ export async function disconnectIdentity(db: Db, userId: number, platform: strin
       target.id, userId,
     );
     if (busy) return { outcome: 'settling', period: busy.period };
-    // The platform token, where one was kept, was the person's grant to this user: it goes with the account.
     await tx.$executeRawUnsafe(`UPDATE identities SET user_id = NULL, claimed_at = NULL, oauth_token = NULL WHERE id = $1`, target.id);
+    if (target.platform === 'twitter') await markXDisconnected(tx, target.id, 'disconnected_by_user', now);
     return { outcome: 'disconnected' };
   });
 }
