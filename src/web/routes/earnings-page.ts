@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatMoney, type Money } from '../../domain/money.js';
 import { formatDay, formatPeriod } from '../../notices/format-notice.js';
@@ -33,11 +33,11 @@ export function registerEarningsPage(scope: FastifyInstance, ctx: WebContext): v
     ]);
     const { locale, m } = pageLocale(request, user?.locale);
     const e = EARNINGS_MESSAGES[locale];
-    return replyPage(reply, 200, { locale, m, title: e.title, nav, body: earningsBody(ctx, request, e, locale, earnings) });
+    return replyPage(reply, 200, { locale, m, title: e.title, nav, body: earningsBody(ctx, e, locale, earnings) });
   });
 }
 
-function earningsBody(ctx: WebContext, _request: FastifyRequest, e: EarningsMessages, locale: WebLocale, earnings: CreatorEarnings): Html {
+function earningsBody(ctx: WebContext, e: EarningsMessages, locale: WebLocale, earnings: CreatorEarnings): Html {
   const amounts = (list: Money[], none: string) => (list.length ? list.map((a) => formatMoney(a, locale)).join(' + ') : none);
   const { page } = earnings;
   return html`<h1>${e.title}</h1>
