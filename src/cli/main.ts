@@ -169,6 +169,12 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--dry-run', 'print what would be sent, send and write nothing')
     .action((o: { period: string; dryRun?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/notify.js')).notifyCommand(rt, o)));
 
+  program.command('x').description('X (Twitter)')
+    .command('webhook').description('the X Activity API webhook')
+    .command('register')
+    .description('register PUBLIC_URL/twitter/webhook at X (a running hub answers its CRC check); the hub also tries at start')
+    .action(() => withRuntime(run, async (rt) => (await import('./commands/x-webhook.js')).xWebhookRegisterCommand(rt)));
+
   program.command('notices')
     .description('every notice of a period (digests, statements, creator DMs) with its status and reason')
     .requiredOption('--period <YYYY-MM>', 'the period')

@@ -7,6 +7,7 @@ import { saveXGrant } from '../../../adapters/twitter/token-store.js';
 import { setSupporter } from '../../../src/supporters/set-supporter.js';
 import { createTokenCipher } from '../../../src/support/token-cipher.js';
 import { loadXFixture } from '../../fixtures/twitter/load.js';
+import { runCli } from '../../support/cli.js';
 import { legacyFavoriteBody, xaaLikeBody } from '../../fakes/twitter/webhook-driver.js';
 import { startXHub, type XHub } from './x-harness.js';
 
@@ -181,6 +182,26 @@ describe('X webhook', () => {
       // Registering the hub's own URL again changes nothing.
       expect((await registerXWebhook(settings(), `${h.hub.runtime.config.http.publicUrl}/twitter/webhook`)).outcome).toBe('already_registered');
     });
+  });
+
+  it('flattr x webhook register registers the URL by hand, and says X\'s refusal in one line (exit 1)', async () => {
+    const config = h.hub.runtime.config;
+    const env = {
+      DATABASE_URL: h.database.url!, REDIS_URL: config.redis.url!, QUEUE_PREFIX: config.redis.queuePrefix, DATA_DIR: config.dataDir, PUBLIC_URL: config.http.publicUrl,
+      TWITTER_CLIENT_ID: h.x.app.clientId, TWITTER_CLIENT_SECRET: h.x.app.clientSecret, TWITTER_CONSUMER_SECRET: h.x.app.consumerSecret,
+      TWITTER_BEARER_TOKEN: h.x.app.bearerToken, TWITTER_API_URL: h.x.url,
+    };
+    h.x.webhooks.clear();
+    const registered = await runCli(['x', 'webhook', 'register'], env);
+    expect(registered).toMatchObject({ code: 0, stderr: '' });
+    expect(registered.stdout).toMatch(new RegExp(`^registered: ${config.http.publicUrl}/twitter/webhook \\(webhook \\d+\\)\\n$`));
+    expect([...h.x.webhooks.values()].map((w) => w.url)).toEqual([`${config.http.publicUrl}/twitter/webhook`]);
+    h.x.webhooks.clear();
+    h.x.refuseWebhookRegistration('Webhook URL must use https');
+    const refused = await runCli(['x', 'webhook', 'register'], env);
+    h.x.refuseWebhookRegistration(undefined);
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: `flattr: X refused the webhook ${config.http.publicUrl}/twitter/webhook: HTTP 400: Webhook URL must use https\n` });
+    expect((await runCli(['x', 'webhook', 'register'], env)).code).toBe(0);
   });
 
   it('the hub runs the subscription job on its schedule (x-subscriptions)', async () => {
