@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 import type { Money } from '../domain/money.js';
 
 export type EscrowWaitingRow = { identityId: number; amounts: Money[]; returnsFrom: Date };
@@ -11,7 +11,7 @@ export type EscrowWaitingRow = { identityId: number; amounts: Money[]; returnsFr
  * one query. `unreminded` instead of ids: every unclaimed identity with
  * escrow that no digest has reminded yet.
  */
-export async function loadEscrowWaiting(db: Db, which: { identityIds: number[] } | { unreminded: true }, holdDays: number): Promise<Map<number, EscrowWaitingRow>> {
+export async function loadEscrowWaiting(db: Pick<Tx, '$queryRawUnsafe'>, which: { identityIds: number[] } | { unreminded: true }, holdDays: number): Promise<Map<number, EscrowWaitingRow>> {
   const byIds = 'identityIds' in which;
   if (byIds && which.identityIds.length === 0) return new Map();
   const rows = await db.$queryRawUnsafe<{ identity_id: number; currency: string; minor: bigint; oldest: Date | null }[]>(

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 
 /** Where a community's digest goes and in which language, or why it goes nowhere. */
 export type NoticeChannel = { channel: string | null; off: boolean; locale: string | null };
@@ -9,7 +9,7 @@ export type NoticeChannel = { channel: string | null; off: boolean; locale: stri
  * were made (ties: the smallest id, so a re-derivation agrees); whether
  * `/flattr channel off` stopped its digests; its locale.
  */
-export async function loadNoticeChannels(db: Db, period: string, communities: { platform: string; community: string }[]): Promise<Map<string, NoticeChannel>> {
+export async function loadNoticeChannels(db: Pick<Tx, '$queryRawUnsafe'>, period: string, communities: { platform: string; community: string }[]): Promise<Map<string, NoticeChannel>> {
   const rows = await db.$queryRawUnsafe<{ platform: string; community: string; busiest: string | null; chosen: string | null; off: boolean | null; locale: string | null }[]>(
     `WITH k AS (SELECT * FROM unnest($2::text[], $3::text[]) AS k(platform, community)),
           b AS (SELECT DISTINCT ON (platform, community) platform, community, channel

@@ -138,12 +138,12 @@ describe('deriving the notices of a settled period', () => {
       '_`/flattr statement off` stops these messages · `/flattr status` shows your budget and wallet_',
     ].join('\n'));
   });
-  it('writes the same notices when statements are rendered a page of one supporter at a time (pages with no DM account included)', async () => {
+  it('writes the same notices when digests and statements are rendered a page of one community and one supporter at a time (pages with no DM account included)', async () => {
     const before = await rows('2026-10');
     expect(before.filter((r) => r.kind === 'statement').length).toBeGreaterThan(2);
     await db().$executeRawUnsafe(`DELETE FROM notifications WHERE period = '2026-10'`);
     await db().$executeRawUnsafe(`DELETE FROM notice_periods WHERE period = '2026-10'`);
-    const again = await deriveNotices(db(), '2026-10', { ...options, statementPage: 1 });
+    const again = await deriveNotices(db(), '2026-10', { ...options, statementPage: 1, digestPage: 1 });
     expect(again).toEqual({ period: '2026-10', derived: true, notices: before.length });
     expect(await rows('2026-10')).toEqual(before);
   });
