@@ -8,14 +8,15 @@ import type { WebContext } from './web-context.js';
  * the Operator link (users marked by `flattr admin grant`), and the logout
  * form's CSRF token. Undefined for nobody signed in: such a page has no nav.
  * Every signed-in page builds its nav here, so the Operator link follows the
- * flag everywhere.
+ * flag everywhere. A page that read the flag already (in its own query)
+ * passes it as `admin` and saves the round trip.
  */
-export async function pageNav(ctx: WebContext, request: FastifyRequest, current: NavKey | null): Promise<Nav | undefined> {
+export async function pageNav(ctx: WebContext, request: FastifyRequest, current: NavKey | null, known?: { admin: boolean }): Promise<Nav | undefined> {
   const viewer = request.viewer;
   if (!viewer) return undefined;
   return {
     current,
-    admin: await isAdminUser(ctx.db, viewer.userId),
+    admin: known?.admin ?? await isAdminUser(ctx.db, viewer.userId),
     ...(viewer.via === 'session' ? { csrfToken: viewer.csrfToken } : {}),
   };
 }

@@ -26,12 +26,9 @@ export function registerEarningsPage(scope: FastifyInstance, ctx: WebContext): v
     const query = earningsPageQuery.safeParse(request.query);
     if (!query.success) throw new WebError(422, 'invalid_input', 'page must be a whole number from 1');
     const userId = request.viewer.userId;
-    const [earnings, [user], nav] = await Promise.all([
-      loadCreatorEarnings(ctx.db, userId, { holdDays: ctx.money.escrowHoldDays, page: query.data.page }),
-      ctx.db.$queryRawUnsafe<{ locale: string }[]>(`SELECT locale FROM users WHERE id = $1`, userId),
-      pageNav(ctx, request, 'earnings'),
-    ]);
-    const { locale, m } = pageLocale(request, user?.locale);
+    const earnings = await loadCreatorEarnings(ctx.db, userId, { holdDays: ctx.money.escrowHoldDays, page: query.data.page });
+    const nav = await pageNav(ctx, request, 'earnings', { admin: earnings.user.admin });
+    const { locale, m } = pageLocale(request, earnings.user.locale);
     const e = EARNINGS_MESSAGES[locale];
     return replyPage(reply, 200, { locale, m, title: e.title, nav, body: earningsBody(ctx, e, locale, earnings) });
   });
