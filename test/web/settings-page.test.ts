@@ -65,6 +65,13 @@ describe('settings page', () => {
     expect(page.body).toContain('<button type="submit">Save settings</button>');
   });
 
+  it('the navigation shows the Operator link to a user marked admin, on settings, history and wallet alike', async () => {
+    const { userId, browser } = await supporterOnPage();
+    for (const path of ['/settings', '/history', '/wallet']) expect((await browser.get(path)).body, path).not.toContain('href="/admin"');
+    await w.db.$executeRawUnsafe(`UPDATE users SET admin = true WHERE id = $1`, userId);
+    for (const path of ['/settings', '/history', '/wallet']) expect((await browser.get(path)).body, path).toContain('<a href="/admin">Operator</a>');
+  });
+
   it('a platform turned off on the page makes a like there ignored (platform_off); turned on, it is a flattr', async () => {
     const { id, userId, browser, csrf } = await supporterOnPage();
     const off = await save(browser, csrf, {});

@@ -7,6 +7,7 @@ import { HISTORY_MESSAGES, type HistoryMessages } from '../messages/history.js';
 import type { WebLocale } from '../pick-locale.js';
 import { pageLocale, replyPage } from '../reply-page.js';
 import { historyCsv } from '../settings/history-csv.js';
+import { pageUser } from '../settings/page-user.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { platformName } from '../web-messages.js';
@@ -61,16 +62,15 @@ async function replyHistory(
   ctx: WebContext, request: FastifyRequest, reply: FastifyReply, userId: number,
   months: HistoryMonth[], recipients: HistoryRecipient[], period: string | undefined,
 ): Promise<FastifyReply> {
-  const [user] = await ctx.db.$queryRawUnsafe<{ locale: string }[]>(`SELECT locale FROM users WHERE id = $1`, userId);
-  const { locale, m } = pageLocale(request, user?.locale);
+  const user = await pageUser(ctx, request, userId, 'history');
+  const { locale, m } = pageLocale(request, user.locale);
   const h = HISTORY_MESSAGES[locale];
   const title = period ? h.month(formatPeriod(period, locale)) : h.title;
-  const csrfToken = request.viewer?.via === 'session' ? request.viewer.csrfToken : undefined;
   const body = html`<h1>${title}</h1>
 ${period ? html`<p><a href="/history">${h.allMonths}</a></p>` : html`<p>${h.intro}</p>`}
 ${months.length === 0 ? html`<p>${h.none}</p>` : html`<p class="actions"><a class="button" href="${period ? `/history/${period}.csv` : '/history.csv'}" download>${period ? h.downloadMonth(formatPeriod(period, locale)) : h.downloadAll}</a></p>`}
 ${months.map((month) => renderMonth(h, locale, month, recipients.filter((r) => r.period === month.period), period === undefined))}`;
-  return replyPage(reply, 200, { locale, m, title, nav: { current: 'history', admin: false, csrfToken }, body });
+  return replyPage(reply, 200, { locale, m, title, nav: user.nav, body });
 }
 
 function renderMonth(h: HistoryMessages, locale: WebLocale, month: HistoryMonth, recipients: HistoryRecipient[], summary: boolean): Html {

@@ -4,6 +4,7 @@ import { SETTINGS_MESSAGES } from '../messages/settings.js';
 import { pageLocale, replyPage } from '../reply-page.js';
 import { disconnectIdentity } from '../settings/disconnect-identity.js';
 import { loadSettings } from '../settings/load-settings.js';
+import { pageUser } from '../settings/page-user.js';
 import { parseSettingsForm } from '../settings/parse-settings-form.js';
 import { renderSettings, type SettingsPage } from '../settings/render-settings.js';
 import { saveSettings } from '../settings/save-settings.js';
@@ -83,11 +84,10 @@ type Outcome = {
 
 async function replySettings(ctx: WebContext, request: FastifyRequest, reply: FastifyReply, status: number, o: Outcome): Promise<FastifyReply> {
   const viewer = signedIn(request);
-  const [view, tokens, [user]] = await Promise.all([
-    loadSettings(ctx.db, viewer.userId), listApiTokens(ctx.db, viewer.userId),
-    ctx.db.$queryRawUnsafe<{ locale: string }[]>(`SELECT locale FROM users WHERE id = $1`, viewer.userId),
+  const [view, tokens, user] = await Promise.all([
+    loadSettings(ctx.db, viewer.userId), listApiTokens(ctx.db, viewer.userId), pageUser(ctx, request, viewer.userId, 'settings'),
   ]);
-  const { locale, m } = pageLocale(request, user?.locale);
+  const { locale, m } = pageLocale(request, user.locale);
   const s = SETTINGS_MESSAGES[locale];
   const d = o.disconnect;
   const error = o.refusal ? s.errors[o.refusal.reason](o.refusal.value)
@@ -96,7 +96,7 @@ async function replySettings(ctx: WebContext, request: FastifyRequest, reply: Fa
         : o.badTokenName ? s.badTokenName : o.tokenNotFound ? s.tokenNotFound : undefined;
   const done = o.done === 'saved' ? s.saved : o.done === 'disconnected' ? s.disconnected : o.done === 'revoked' ? s.tokenRevoked : undefined;
   return replyPage(reply, status, {
-    locale, m, title: s.title, nav: { current: 'settings', admin: false, csrfToken: viewer.csrfToken },
+    locale, m, title: s.title, nav: user.nav,
     body: renderSettings({
       view, tokens, locale, s, csrfToken: viewer.csrfToken, timeZone: ctx.money.timeZone,
       connectable: Object.keys(ctx.providers), done, error, created: o.created,

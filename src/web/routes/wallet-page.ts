@@ -7,6 +7,7 @@ import type { WalletMessages } from '../messages/wallet.js';
 import { WALLET_MESSAGES } from '../messages/wallet.js';
 import type { WebLocale } from '../pick-locale.js';
 import { pageLocale, replyPage } from '../reply-page.js';
+import { pageUser } from '../settings/page-user.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 
@@ -25,13 +26,13 @@ export function registerWalletPage(scope: FastifyInstance, ctx: WebContext): voi
     const raw = request.query.before;
     if (raw !== undefined && !/^\d{1,18}$/.test(raw)) throw new WebError(422, 'invalid_input', 'before must be an entry id from the "older" link');
     const page = await loadWalletMovements(ctx.db, viewer.userId, { before: raw === undefined ? undefined : BigInt(raw), limit: WALLET_PAGE_SIZE });
-    const [user] = await ctx.db.$queryRawUnsafe<{ locale: string }[]>(`SELECT locale FROM users WHERE id = $1`, viewer.userId);
-    const { locale, m } = pageLocale(request, user?.locale);
+    const user = await pageUser(ctx, request, viewer.userId, 'wallet');
+    const { locale, m } = pageLocale(request, user.locale);
     const w = WALLET_MESSAGES[locale];
     const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: ctx.money.timeZone });
     const nonZero = page.balances.filter((b) => b.minor !== 0n);
     return replyPage(reply, 200, {
-      locale, m, title: w.title, nav: { current: 'wallet', admin: false, csrfToken: viewer.csrfToken },
+      locale, m, title: w.title, nav: user.nav,
       body: html`<h1>${w.title}</h1>
 <h2>${w.balance}</h2>
 ${nonZero.length === 0 ? html`<p>${w.empty}</p>` : html`<p class="amount">${nonZero.map((b) => formatMoney(b, locale)).join(' + ')}</p>`}
