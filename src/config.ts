@@ -46,6 +46,8 @@ const envSchema = z.object({
   TWITTER_CONSUMER_SECRET: optionalText,
   TWITTER_BEARER_TOKEN: optionalText,
   TWITTER_API_URL: url.optional(),
+  // The hub's own X account (a user id), which sends statement DMs once connected at /auth/twitter?dm=1.
+  TWITTER_DM_SENDER_ID: z.string().regex(/^\d{1,20}$/, 'must be a numeric X user id').optional(),
   // How X likes come in: X Activity API webhook deliveries, polling GET /2/users/:id/liked_tweets, or both.
   TWITTER_MODE: z.enum(['webhook', 'poll', 'both']).default('webhook'),
   // Polling: seconds between two polls of one supporter, pages read per poll at most, likes per page (X: 5 to 100).
@@ -78,6 +80,8 @@ export type Config = {
   twitter?: {
     clientId?: string; clientSecret?: string; consumerSecret?: string; bearerToken?: string; apiUrl?: string;
     mode: 'webhook' | 'poll' | 'both';
+    /** TWITTER_DM_SENDER_ID: the hub's X account that sends statement DMs (adapters/twitter/send.ts). */
+    dmSenderId?: string;
     /** TWITTER_POLL_*: used when mode is poll or both (adapters/twitter/poll). */
     poll: { intervalSeconds: number; maxPages: number; pageSize: number };
   };
@@ -123,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twitter: twitterOn
       ? {
         clientId: e.TWITTER_CLIENT_ID, clientSecret: e.TWITTER_CLIENT_SECRET, consumerSecret: e.TWITTER_CONSUMER_SECRET, bearerToken: e.TWITTER_BEARER_TOKEN, apiUrl: e.TWITTER_API_URL,
-        mode: e.TWITTER_MODE,
+        mode: e.TWITTER_MODE, dmSenderId: e.TWITTER_DM_SENDER_ID,
         poll: { intervalSeconds: e.TWITTER_POLL_INTERVAL, maxPages: e.TWITTER_POLL_MAX_PAGES, pageSize: e.TWITTER_POLL_PAGE_SIZE },
       }
       : undefined,

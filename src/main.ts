@@ -81,7 +81,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       runtime.onClose(() => escrow.close(), { name: 'escrow worker' });
       // Notices are sent from worker processes: the send halves need only tokens (REST), never a platform connection.
       // Their SDKs load only when a platform is configured (none configured: no sender, as createNoticeSenders says).
-      const senders: NoticeSenders = config.slack || config.discord
+      const senders: NoticeSenders = config.slack || config.discord || config.twitter
         ? (await import('./notices/create-notice-senders.js')).createNoticeSenders(config, { db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey) })
         : new Map();
       const notify = createNotifyWorker({

@@ -2,6 +2,8 @@ import type { REST } from 'discord.js';
 import { createDiscordNoticeRest, createDiscordNoticeSender } from '../../adapters/discord/send.js';
 import { loadBotToken } from '../../adapters/slack/installation-store.js';
 import { createSlackNoticeSender } from '../../adapters/slack/send.js';
+import { createXAccessTokens } from '../../adapters/twitter/access-token.js';
+import { createXNoticeSender } from '../../adapters/twitter/send.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Platform } from '../domain/like-event.js';
@@ -20,7 +22,7 @@ export type NoticeSenderOptions = {
  * Discord a REST client with the bot token, neither a listening adapter.
  * So `--role worker` processes send while `--role api` processes listen,
  * and no worker ever opens a Discord gateway (whose shards are leased to
- * api processes). X has no sender yet: its notices end skipped, `no_sender`.
+ * api processes). X sends DMs only, from the hub's own account (TWITTER_DM_SENDER_ID), to connected users.
  */
 export function createNoticeSenders(config: Config, deps: { db: Db; cipher: TokenCipher }, o: NoticeSenderOptions = {}): Map<Platform, NoticeSender> {
   const senders = new Map<Platform, NoticeSender>();
@@ -38,6 +40,11 @@ export function createNoticeSenders(config: Config, deps: { db: Db; cipher: Toke
     senders.set('discord', createDiscordNoticeSender(() => (rest ??= createDiscordNoticeRest({
       token: discord.token, apiUrl: discord.apiUrl, globalRequestsPerSecond: o.discordGlobalPerSecond,
     }))));
+  }
+  const x = config.twitter;
+  if (x?.clientId) {
+    const settings = { clientId: x.clientId, clientSecret: x.clientSecret, apiUrl: x.apiUrl };
+    senders.set('twitter', createXNoticeSender({ db: deps.db, settings, dmSenderId: x.dmSenderId, tokens: createXAccessTokens({ db: deps.db, cipher: deps.cipher, settings }) }));
   }
   return senders;
 }

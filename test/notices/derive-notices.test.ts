@@ -33,7 +33,7 @@ describe('deriving the notices of a settled period', () => {
     await setStatementDms(db(), await userOf('T1:UDAVE'), true);
     // X: a DM only to a connected account (OAuth token kept) whose owner said yes (X's rules): X1 only.
     for (const x of ['X1', 'X2', 'X3']) await addSupporter(db(), 'twitter' as 'slack', x, { budget: '1.00' });
-    await db().$executeRawUnsafe(`UPDATE identities SET oauth_token = '\\x01' WHERE external_id IN ('X1', 'X2')`);
+    await db().$executeRawUnsafe(`INSERT INTO x_tokens (identity_id, access_token, expires_at) SELECT id, '\\x01', now() FROM identities WHERE external_id IN ('X1', 'X2')`);
     for (const x of ['X1', 'X3']) await setStatementDms(db(), await userOf(x), true);
     await setMentions(db(), 'slack', 'T1:UEVE', false, 'Eve *stars* <!here>');
     await setNoticeChannel(db(), 'slack', 'T2', 'off');
