@@ -5,10 +5,10 @@ import { createWebWorld, type WebWorld } from './support/web-world.js';
 
 type Browser = ReturnType<WebWorld['browser']>;
 
-/** Each listed flattr's id (from its undo form) and the share shown beside it. */
+/** Each listed flattr's id (from its undo button) and the share shown beside it. */
 function rowsOf(page: string): { id: string; share: string }[] {
   return [...page.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].flatMap(([, row]) => {
-    const id = /action="\/month\/flattrs\/(\d+)\/undo"/.exec(row!)?.[1];
+    const id = /<button type="submit" name="flattr" value="(\d+)"/.exec(row!)?.[1];
     const share = /<td class="num">([^<]*)<\/td>/.exec(row!)?.[1];
     return id && share ? [{ id, share }] : [];
   });
@@ -38,8 +38,8 @@ describe('month page', () => {
     expect(res.status).toBe(200);
     expect(res.body).toContain('Sign in');
     expect(res.body).not.toContain('action="/month/budget"');
-    for (const url of ['/month/budget', '/month/flattrs/1/undo']) {
-      const refused = await w.browser().postForm(url, { amount: '10' });
+    for (const url of ['/month/budget', '/month/undo']) {
+      const refused = await w.browser().postForm(url, { amount: '10', flattr: '1' });
       expect(refused.status, url).toBe(401);
       expect(refused.body).toContain('Please sign in');
     }
@@ -110,7 +110,7 @@ describe('month page', () => {
     const { browser } = await w.signedIn('slack', id);
     for (const fields of [{}, { _csrf: 'forged' }] as Record<string, string>[]) {
       expect((await browser.postForm('/month/budget', { ...fields, amount: '1' })).status).toBe(403);
-      expect((await browser.postForm(`/month/flattrs/${flattr}/undo`, fields)).status).toBe(403);
+      expect((await browser.postForm('/month/undo', { ...fields, flattr: String(flattr) })).status).toBe(403);
     }
     expect(await budgetOf(userId)).toEqual({ budget_minor: 3500n, currency: 'EUR' });
     expect(rowsOf(await page(browser)).map((r) => r.id)).toEqual([String(flattr)]);
@@ -132,15 +132,17 @@ describe('month page', () => {
     expect(rowsOf(before)).toEqual([{ id: String(third), share: '€9.00' }, { id: String(second), share: '€9.00' }, { id: String(first), share: '€9.00' }]);
     expect(before).toContain('aria-label="Undo flattr: T1:UUNDO2"');
 
-    const undone = await browser.postForm(`/month/flattrs/${second}/undo`, { _csrf: csrfOf(before) });
+    // One form around the list, its CSRF token once; each button names its flattr.
+    expect(before.match(/name="_csrf"/g)).toHaveLength(3);
+    const undone = await browser.postForm('/month/undo', { _csrf: csrfOf(before), flattr: String(second) });
     expect(undone.status).toBe(303);
     expect(undone.headers.location).toBe('/?done=undone#flattrs');
     const after = await page(browser, '/?done=undone');
     expect(after).toContain('Flattr undone: it no longer counts this month.');
     expect(rowsOf(after)).toEqual([{ id: String(third), share: '€13.50' }, { id: String(first), share: '€13.50' }]);
 
-    for (const target of [String(theirs), '999999999', 'abc']) {
-      const res = await browser.postForm(`/month/flattrs/${target}/undo`, { _csrf: csrfOf(before) });
+    for (const target of [String(theirs), '999999999', 'abc', '']) {
+      const res = await browser.postForm('/month/undo', { _csrf: csrfOf(before), flattr: target });
       expect(res.status, target).toBe(404);
       expect(res.body).toContain('You have no flattr with this number. Nothing was changed.');
     }
@@ -154,7 +156,7 @@ describe('month page', () => {
     const [october] = await addFlattrs(w.db, userId, [{ creator: 'T1:UOCTP', item: 'T1:C1:1760000001.000001', occurredAt: '2026-10-20T10:00:00Z' }], '2026-10');
     await settle(w.db, '2026-10', new Date('2026-11-02T00:00:00Z'));
     const { browser } = await w.signedIn('slack', id);
-    const res = await browser.postForm(`/month/flattrs/${october}/undo`, { _csrf: csrfOf(await page(browser)) });
+    const res = await browser.postForm('/month/undo', { _csrf: csrfOf(await page(browser)), flattr: String(october) });
     expect(res.status).toBe(409);
     expect(res.body).toContain('October 2026 is settled or being settled, so its flattrs can no longer be undone. Nothing was changed.');
   });

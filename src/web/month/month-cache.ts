@@ -1,10 +1,13 @@
 import type { MonthShares } from './month-shares.js';
 
-type Entry = { stamp: string; at: number; shares: Promise<MonthShares>; rows: number };
+/** A computed split, and what views made of it (a rendered page of the table), which live and die with it. */
+export type CachedMonth = { shares: MonthShares; memo: Map<string, string> };
+
+type Entry = { stamp: string; at: number; month: Promise<CachedMonth>; rows: number };
 
 /**
  * The month's split, kept per supporter for a short while. Computing it
- * reads and ranks every active flattr of the month (about 50 ms for 10,000),
+ * reads and ranks every active flattr of the month (tens of ms for 10,000),
  * while a view needs only a page of them; so views within `ttlMs` of each
  * other share one computation, and concurrent views wait for the same one.
  * The stamp (period, currency, budget, wallet) comes from a cheap read on
@@ -19,21 +22,21 @@ export class MonthCache {
 
   constructor(private readonly o: { ttlMs: number; maxRows: number }) {}
 
-  get(userId: number, stamp: string, nowMs: number, compute: () => Promise<MonthShares>): Promise<MonthShares> {
+  get(userId: number, stamp: string, nowMs: number, compute: () => Promise<MonthShares>): Promise<CachedMonth> {
     const hit = this.entries.get(userId);
-    if (hit && hit.stamp === stamp && nowMs - hit.at < this.o.ttlMs && nowMs >= hit.at) return hit.shares;
+    if (hit && hit.stamp === stamp && nowMs - hit.at < this.o.ttlMs && nowMs >= hit.at) return hit.month;
     this.forget(userId);
-    const entry: Entry = { stamp, at: nowMs, rows: 0, shares: compute() };
+    const entry: Entry = { stamp, at: nowMs, rows: 0, month: compute().then((shares) => ({ shares, memo: new Map<string, string>() })) };
     this.entries.set(userId, entry);
-    entry.shares.then((shares) => {
+    entry.month.then((month) => {
       if (this.entries.get(userId) !== entry) return;
-      entry.rows = shares.flattrs.length;
+      entry.rows = month.shares.count;
       this.rows += entry.rows;
       this.trim();
     }, () => {
       if (this.entries.get(userId) === entry) this.entries.delete(userId);
     });
-    return entry.shares;
+    return entry.month;
   }
 
   /** After a change made through this process (budget, undo): the next view computes afresh. */

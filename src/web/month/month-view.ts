@@ -34,6 +34,8 @@ export type MonthView = {
     page: number;
     pages: number;
     flattrs: MonthFlattr[];
+    /** Renderings of this page kept with the split they show (render-month.ts), so repeated views skip building them. */
+    memo: Map<string, string>;
   };
 };
 
@@ -55,8 +57,8 @@ export async function loadMonthView(ctx: WebContext, userId: number, page: numbe
   if (!supporter) return { period, locale, currency, identities, supporter: null };
   const settings = { feeBps: ctx.money.feeBps, policy: ctx.money.unspentPolicy };
   const stamp = `${period}|${currency}|${supporter.budget}|${wallet}`;
-  const shares = await monthCache(ctx).get(userId, stamp, now.getTime(), () => loadMonthShares(ctx.db, userId, period, settings));
-  const pages = Math.max(1, Math.ceil(shares.flattrs.length / MONTH_PAGE_SIZE));
+  const { shares, memo } = await monthCache(ctx).get(userId, stamp, now.getTime(), () => loadMonthShares(ctx.db, userId, period, settings, MONTH_PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(shares.count / MONTH_PAGE_SIZE));
   // A page past the last (the list shrank since the link was made) shows the last one.
   const at = Math.min(Math.max(1, page), pages);
   const min = supporter.budget < wallet ? supporter.budget : wallet;
@@ -64,9 +66,9 @@ export async function loadMonthView(ctx: WebContext, userId: number, page: numbe
     period, locale, currency, identities,
     supporter: {
       budget: supporter.budget, active: supporter.active, platforms: supporter.platforms, wallet, available: min > 0n ? min : 0n,
-      charged: shares.charged, fee: shares.fee, distributable: shares.flattrs.length ? shares.charged - shares.fee : 0n,
-      flattrCount: shares.flattrs.length, page: at, pages,
-      flattrs: shares.flattrs.slice((at - 1) * MONTH_PAGE_SIZE, at * MONTH_PAGE_SIZE),
+      charged: shares.charged, fee: shares.fee, distributable: shares.count ? shares.charged - shares.fee : 0n,
+      flattrCount: shares.count, page: at, pages,
+      flattrs: shares.page(at), memo,
     },
   };
 }

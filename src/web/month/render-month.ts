@@ -1,5 +1,5 @@
 import { formatMoney, toDecimalString } from '../../domain/money.js';
-import { html, type Html } from '../html.js';
+import { html, Html } from '../html.js';
 import type { MonthMessages } from '../messages/month.js';
 import type { WebLocale } from '../pick-locale.js';
 import { platformName, type WebMessages } from '../web-messages.js';
@@ -88,9 +88,27 @@ function budgetForm(p: MonthPage): Html {
 </form>`;
 }
 
+/**
+ * The list: one form around the table, each row's button naming its flattr,
+ * so the CSRF token is in the page once rather than in 200 forms, and the
+ * table itself names nothing of the session: it is kept with the split
+ * (view.memo) and a repeated view only pastes it in.
+ */
 function flattrTable(p: MonthPage, s: NonNullable<MonthView['supporter']>): Html {
-  const { t, locale, view } = p;
+  const { t } = p;
   if (s.flattrCount === 0) return html`<h2>${t.flattrs.title(0)}</h2><p>${t.flattrs.none}</p>`;
+  const key = `table|${s.page}|${p.locale}`;
+  let table = s.memo.get(key);
+  if (table === undefined) s.memo.set(key, (table = tableRows(p, s).value));
+  return html`<h2 id="flattrs">${t.flattrs.title(s.flattrCount)}</h2>
+<form method="post" action="/month/undo"><input type="hidden" name="_csrf" value="${p.csrfToken}">
+${new Html(table)}
+</form>
+${s.pages > 1 ? pager(t, s.page, s.pages) : ''}`;
+}
+
+function tableRows(p: MonthPage, s: NonNullable<MonthView['supporter']>): Html {
+  const { t, locale, view } = p;
   const dates = dateFormat(locale, p.timeZone);
   const rows = s.flattrs.map((f) => {
     const who = f.recipient.handle ?? f.recipient.externalId;
@@ -101,15 +119,13 @@ function flattrTable(p: MonthPage, s: NonNullable<MonthView['supporter']>): Html
 <td>${link ? html`<a href="${link}" rel="noopener noreferrer">${t.openItem(platformName(f.platform))}</a>` : f.item}</td>
 <td>${dates.format(f.occurredAt)}</td>
 <td class="num">${formatMoney({ minor: f.share, currency: view.currency }, locale)}</td>
-<td><form method="post" action="/month/flattrs/${String(f.id)}/undo" class="inline"><input type="hidden" name="_csrf" value="${p.csrfToken}"><button type="submit" class="secondary" aria-label="${`${t.undo}: ${who}`}">${t.undo}</button></form></td>
+<td><button type="submit" name="flattr" value="${String(f.id)}" class="secondary" aria-label="${`${t.undo}: ${who}`}">${t.undo}</button></td>
 </tr>`;
   });
-  return html`<h2 id="flattrs">${t.flattrs.title(s.flattrCount)}</h2>
-<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${t.flattrs.recipient}</th><th scope="col">${t.flattrs.community}</th><th scope="col">${t.flattrs.item}</th><th scope="col">${t.flattrs.likedAt}</th><th scope="col" class="num">${t.flattrs.share}</th><th scope="col">${t.flattrs.action}</th></tr></thead>
 <tbody>${rows}</tbody>
-</table></div>
-${s.pages > 1 ? pager(t, s.page, s.pages) : ''}`;
+</table></div>`;
 }
 
 function pager(t: MonthMessages, page: number, pages: number): Html {

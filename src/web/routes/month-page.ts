@@ -44,9 +44,10 @@ export function registerMonthPage(scope: FastifyInstance, ctx: WebContext): void
     return reply.redirect('/?done=budget', 303);
   });
 
-  scope.post<{ Params: { id: string } }>('/month/flattrs/:id/undo', async (request, reply) => {
+  scope.post<{ Body: Form }>('/month/undo', async (request, reply) => {
     const viewer = signedIn(request);
-    const id = /^\d{1,18}$/.test(request.params.id) ? BigInt(request.params.id) : undefined;
+    const raw = request.body?.flattr;
+    const id = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? BigInt(raw) : undefined;
     const result = id === undefined ? { outcome: 'not_found' as const } : await undoFlattrById(ctx.db, viewer.userId, id, ctx.now());
     monthCache(ctx).forget(viewer.userId);
     if (result.outcome === 'undone' || result.outcome === 'already_undone') return reply.redirect('/?done=undone#flattrs', 303);
