@@ -32,6 +32,8 @@ export type Messages = {
   /** Only a currency was given: the budget must come with it. */
   currencyNeedsBudget(currency: string): string;
   platformOn(platform: string): string;
+  /** After `/flattr on twitter` from someone with no connected X account: likes on X are private, so they must connect it. */
+  connectX(url: string): string;
   platformOff(platform: string): string;
   badPlatform(raw: string): string;
   emojiSet(list: string): string;
@@ -90,6 +92,7 @@ const en: Messages = {
   currencyLocked: (c, w, b) => `Your wallet still holds ${b}, so your currency stays ${c}: money is never converted. Month-end splits spend it (or an operator can return it); once it is empty, \`/flattr budget 10 ${w}\` switches. Or keep ${c}: \`/flattr budget 10\`. Nothing changed.`,
   currencyNeedsBudget: (c) => `Give the amount with the currency: \`/flattr budget 10 ${c}\` sets 10 ${c} a month. Nothing changed.`,
   platformOn: (p) => `Your reactions on ${p} now become flattrs.`,
+  connectX: (url) => `Your likes on X are private: connect your X account at ${url} so the hub can see them (sign in with the account this message came from first).`,
   platformOff: (p) => `Your reactions on ${p} no longer become flattrs.`,
   badPlatform: (r) => `"${r}" is not a platform: use slack, discord or twitter. Nothing changed.`,
   emojiSet: (l) => `Flattrs now come from these reactions: ${l}.`,
@@ -152,6 +155,7 @@ const fr: Messages = {
   currencyLocked: (c, w, b) => `Votre portefeuille contient encore ${b}, votre devise reste donc ${c} : l'argent n'est jamais converti. Les partages de fin de mois le dépensent (ou un opérateur peut vous le rendre) ; une fois vide, \`/flattr budget 10 ${w}\` change de devise. Ou gardez ${c} : \`/flattr budget 10\`. Rien n'a changé.`,
   currencyNeedsBudget: (c) => `Indiquez le montant avec la devise : \`/flattr budget 10 ${c}\` fixe 10 ${c} par mois. Rien n'a changé.`,
   platformOn: (p) => `Vos réactions sur ${p} deviennent maintenant des flattrs.`,
+  connectX: (url) => `Vos likes sur X sont privés : connectez votre compte X sur ${url} pour que le hub les voie (connectez-vous d'abord avec le compte d'où vient ce message).`,
   platformOff: (p) => `Vos réactions sur ${p} ne deviennent plus des flattrs.`,
   badPlatform: (r) => `« ${r} » n'est pas une plateforme : utilisez slack, discord ou twitter. Rien n'a changé.`,
   emojiSet: (l) => `Les flattrs viennent maintenant de ces réactions : ${l}.`,

@@ -51,7 +51,17 @@ function asCurrency(word: string): string | undefined {
 export async function toggleCommand(r: Run, on: boolean, raw: string | undefined): Promise<string> {
   const platform = raw === undefined ? r.ctx.platform : parsePlatform(raw, on ? 'on' : 'off');
   const view = await setSupporter(r.deps.db, change(r, on ? { enable: [platform] } : { disable: [platform] }));
-  return withClaim(r, view, on ? r.m.platformOn(platform) : r.m.platformOff(platform));
+  const text = on ? r.m.platformOn(platform) : r.m.platformOff(platform);
+  // X likes are private: they reach the hub only through a connected X account (issue 16).
+  const connect = on && platform === 'twitter' && !(await hasConnectedX(r, view.userId));
+  return withClaim(r, view, connect ? `${text}\n${r.m.connectX(`${(r.deps.publicUrl ?? '').replace(/\/+$/, '')}/auth/twitter`)}` : text);
+}
+
+async function hasConnectedX(r: Run, userId: number): Promise<boolean> {
+  const rows = await r.deps.db.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM identities i JOIN x_tokens x ON x.identity_id = i.id AND x.disconnected_at IS NULL WHERE i.user_id = $1 AND i.platform = 'twitter'`, userId,
+  );
+  return rows.length > 0;
 }
 
 /** `emoji <emoji…|any|default>`: the reactions that count. */
