@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXAccessTokens } from '../../../adapters/twitter/access-token.js';
+import { disconnectX } from '../../../adapters/twitter/disconnect.js';
 import { saveXGrant } from '../../../adapters/twitter/token-store.js';
 import { createTokenCipher } from '../../../src/support/token-cipher.js';
 import { createPostgresDatabase, type TestDatabase } from '../../support/database.js';
@@ -99,6 +100,17 @@ describe('X access tokens: refreshed before expiry, one refresh at a time, a rev
     expect(await tokens().isXConnected(id)).toBe(true);
     const token = await tokens().accessTokenFor(id);
     expect(await me(token)).toBe(200);
+  });
+
+  it('a user who disconnects X: the grant is revoked at X and erased here, the identity reads disconnected', async () => {
+    const { id, issued } = await connected('1600000000000000005');
+    const done = await disconnectX({ db: database.prisma, cipher, settings: settings(), now: () => clock }, id);
+    expect(done).toBe(true);
+    expect(x.calls('POST', '/2/oauth2/revoke').at(-1)!.body).toMatchObject({ token: issued.refresh_token, token_type_hint: 'refresh_token' });
+    expect(await me(issued.access_token)).toBe(401);
+    expect(await tokens().isXConnected(id)).toBe(false);
+    expect(await tokens().accessTokenFor(id)).toBeUndefined();
+    expect(await disconnectX({ db: database.prisma, cipher, settings: settings(), now: () => clock }, id)).toBe(false);
   });
 
   it('an unknown identity has no token', async () => {
