@@ -18,6 +18,7 @@ export type EarningsMessages = {
   monthsNone: string;
   month: string;
   flattrs: string;
+  flattrCount(n: number): string;
   supporters: string;
   community: string;
   noCommunity(platform: string): string;
@@ -45,6 +46,7 @@ const en: EarningsMessages = {
   monthsNone: 'No settled month has brought you anything yet.',
   month: 'Month',
   flattrs: 'Flattrs',
+  flattrCount: (n) => `${n} ${n === 1 ? 'flattr' : 'flattrs'}`,
   supporters: 'Supporters',
   community: 'Where',
   noCommunity: (p) => `${p} (no community)`,
@@ -72,6 +74,7 @@ const fr: EarningsMessages = {
   monthsNone: 'Aucun mois réglé ne vous a encore rien apporté.',
   month: 'Mois',
   flattrs: 'Flattrs',
+  flattrCount: (n) => `${n} ${n <= 1 ? 'flattr' : 'flattrs'}`,
   supporters: 'Soutiens',
   community: 'Où',
   noCommunity: (p) => `${p} (sans communauté)`,

@@ -57,7 +57,7 @@ ${page.number > 1 || page.hasMore ? html`<nav aria-label="${e.months}" class="ac
 function renderMonth(e: EarningsMessages, locale: WebLocale, month: MonthEarning): Html {
   const name = formatPeriod(month.period, locale);
   return html`<div class="table-wrap"><table>
-<caption>${name}: ${month.received.map((a) => formatMoney(a, locale)).join(' + ')} · ${month.flattrs} ${e.flattrs.toLowerCase()}</caption>
+<caption>${name}: ${month.received.map((a) => formatMoney(a, locale)).join(' + ')} · ${e.flattrCount(month.flattrs)}</caption>
 <thead><tr><th scope="col">${e.community}</th><th scope="col" class="num">${e.received}</th><th scope="col" class="num">${e.flattrs}</th><th scope="col" class="num">${e.supporters}</th></tr></thead>
 <tbody>${month.communities.map((c) => html`<tr><td>${c.community ? `${c.name ?? c.community} (${platformName(c.platform)})` : e.noCommunity(platformName(c.platform))}</td><td class="num">${formatMoney(c.amount, locale)}</td><td class="num">${c.flattrs}</td><td class="num">${c.supporters}</td></tr>`)}
 ${month.moreCommunities > 0 ? html`<tr><td colspan="4" class="muted">${e.moreCommunities(month.moreCommunities)}</td></tr>` : ''}</tbody>
