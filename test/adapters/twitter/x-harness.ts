@@ -14,8 +14,9 @@ export type XDelivery = Delivery & { body: Record<string, unknown> };
  * so the fake's CRC check of the registration reaches it. The clock moves one
  * second per delivery, so every like happens after the one before.
  */
-export async function startXHub(options: { env?: Record<string, string> } = {}) {
+export async function startXHub(options: { env?: Record<string, string>; webhookRefused?: string } = {}) {
   const x = await startFakeX();
+  x.refuseWebhookRegistration(options.webhookRefused);
   let t = Date.now() - 60_000;
   const now = () => new Date(t);
   const port = await freePort();
@@ -31,7 +32,8 @@ export async function startXHub(options: { env?: Record<string, string> } = {}) 
   /** A stable numeric X id per logical name. */
   const xId = (name: string) => String(1_000_000_000_000_000n + BigInt(`0x${createHash('sha256').update(name).digest('hex').slice(0, 12)}`));
   const tick = () => (t += 1000);
-  await waitFor(() => x.webhooks.size === 1, 'the hub to register its webhook at X');
+  if (!options.webhookRefused) await waitFor(() => x.webhooks.size === 1, 'the hub to register its webhook at X');
+  else await waitFor(() => x.calls('POST', '/2/webhooks').length === 1, 'the hub to try registering its webhook');
   return {
     ...test, x, driver, xId, now, tick,
     adapter: () => test.hub.adapters.find((a) => a.name === 'twitter')!,
