@@ -57,6 +57,8 @@ export function createXSignIn(o: { settings: XClientSettings & { clientId: strin
         async keep(db: Db) {
           const identityId = await xIdentityId(db, externalId);
           if (identityId === undefined) return;
+          // The @handle, so pages name the account as people know it (X ids are opaque numbers).
+          await db.$executeRawUnsafe(`UPDATE identities SET handle = $2 WHERE id = $1`, identityId, me.data.username);
           await saveXGrant(db, o.cipher, identityId, {
             accessToken: login.accessToken, refreshToken: login.refreshToken, expiresIn: login.expiresIn, scopes: login.scope,
           }, o.now());

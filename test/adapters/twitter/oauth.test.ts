@@ -67,7 +67,7 @@ describe('connect and sign in with X (OAuth 2.0 with PKCE)', () => {
     expect(exchange!.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: `${PUBLIC_URL}/auth/twitter/callback` });
     expect(String(exchange!.body?.code_verifier)).toMatch(/^[\w-]{43}$/);
     const account = await me(browser);
-    expect(account.identities).toEqual([expect.objectContaining({ platform: 'twitter', externalId: id })]);
+    expect(account.identities).toEqual([expect.objectContaining({ platform: 'twitter', externalId: id, handle: `user${id}` })]);
     expect(account.creator).toMatchObject({ balances: [{ minor: 630, currency: 'EUR' }], escrow: [] });
     expect((await identity(id))!.user_id).toBe(account.user.id);
     expect(await tokenRows(id)).toEqual([{ scopes: ['tweet.read', 'users.read', 'like.read', 'offline.access'], disconnected_at: null }]);
