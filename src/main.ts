@@ -95,6 +95,18 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       if (config.twitter && describeAdapters(config).find((a) => a.name === 'twitter')?.on) {
         const x = await import('../adapters/twitter/start-x-workers.js');
         runtime.onClose(await x.startXWorkers(config, { db: prisma, connection: await runtime.workerConnection(), queue: await runtime.queue(QUEUES.xSubscriptions), tokenEncryptionKey: secrets.tokenEncryptionKey, logger: logger.child({ worker: 'x-subscriptions' }), now: options.now }), { name: 'x-subscriptions worker' });
+        // Polling liked Posts (TWITTER_MODE=poll or both): one tick scheduler shared by every worker process, polls within X's per-app limit.
+        const poll = await import('../workers/x-poll.worker.js');
+        if (config.twitter.mode !== 'webhook') {
+          const polling = await poll.startXPollingFromConfig(config.twitter, {
+            db: prisma, connection: await runtime.workerConnection(), redis, prefix: config.redis.queuePrefix, cipher: createTokenCipher(secrets.tokenEncryptionKey),
+            likes: await runtime.queue(QUEUES.likes), logger: logger.child({ worker: 'x-poll' }), metrics: runtime.metrics, now: options.now,
+          });
+          runtime.onClose(() => polling.close(), { name: 'x-poll worker' });
+        } else {
+          // Back to webhooks only: a tick scheduler left by an earlier start goes, so no tick waits for a worker that will not come.
+          await poll.removeXPollScheduler(await runtime.queue(QUEUES.xPoll));
+        }
       }
       await schedulePeriodClose(await runtime.queue(QUEUES.settle), config.money);
       // A hub that was down over a month end settles what it missed now, not at the next tick.

@@ -47,7 +47,8 @@ export async function startPollWorld(options: { settings?: Partial<PollSettings>
     logger: createLogger('silent'), metrics: createMetrics(), now,
   });
   await ingest.worker.waitUntilReady();
-  const cipher = createTokenCipher(randomBytes(32).toString('base64'));
+  const tokenKey = randomBytes(32).toString('base64');
+  const cipher = createTokenCipher(tokenKey);
   const xSettings = { apiUrl: x.url, clientId: x.app.clientId, clientSecret: x.app.clientSecret };
   const registry = new Registry();
   const metrics = createPollMetrics(registry);
@@ -66,6 +67,8 @@ export async function startPollWorld(options: { settings?: Partial<PollSettings>
 
   const world = {
     db, x, liked, deps, clock, redis, prefix, likes, registry, metrics, emitted, cipher,
+    /** For a hub started on this world: its TOKEN_ENCRYPTION_KEY and DATABASE_URL. */
+    tokenKey, databaseUrl: database.url!,
     advance(ms: number) {
       clock.now = new Date(clock.now.getTime() + ms);
     },
