@@ -43,7 +43,7 @@ const en: WebMessages = {
     how: 'How to collect it',
     signIn: (p) => `Sign in with ${p}: the money moves to your balance at once.`,
     chatJoin: (p) => `Or, in ${p} where flattr-hub is installed, type /flattr join.`,
-    noSignInYet: (p) => `Sign-in with ${p} is not available on this hub yet.`,
+    noSignInYet: (p) => `Sign-in with ${p} is not set up on this hub: ask its operator.`,
   },
   errors: {
     unauthenticated: () => ({ title: 'Please sign in', body: 'This page needs you to be signed in.' }),
@@ -95,7 +95,7 @@ const fr: WebMessages = {
     how: 'Comment le récupérer',
     signIn: (p) => `Connectez-vous avec ${p} : l’argent passe aussitôt sur votre solde.`,
     chatJoin: (p) => `Ou bien, dans ${p} où flattr-hub est installé, tapez /flattr join.`,
-    noSignInYet: (p) => `La connexion avec ${p} n'est pas encore disponible sur ce hub.`,
+    noSignInYet: (p) => `La connexion avec ${p} n’est pas configurée sur ce hub : demandez à son exploitant.`,
   },
   errors: {
     unauthenticated: () => ({ title: 'Veuillez vous connecter', body: 'Cette page demande d’être connecté.' }),

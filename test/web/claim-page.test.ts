@@ -37,11 +37,11 @@ describe('the public claim page', () => {
     expect(res.body).toContain('tapez <code>/flattr join</code>.');
   });
 
-  it('an X creator, who has no chat, is told sign-in with X is not available yet', async () => {
+  it('an X creator, who has no chat, is told sign-in with X is not set up on a hub without it', async () => {
     await w.escrow('twitter', '2244994945', 100n);
     const res = await w.browser().get('/claim/twitter/2244994945');
     expect(res.status).toBe(200);
-    expect(res.body).toContain('Sign-in with X is not available on this hub yet.');
+    expect(res.body).toContain('Sign-in with X is not set up on this hub: ask its operator.');
     expect(res.body).not.toContain('/flattr join');
   });
 

@@ -9,7 +9,7 @@ import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { platformName } from '../web-messages.js';
 
-/** Where chat can collect it: X has no chat, only sign-in (which comes with the X issue). */
+/** Where chat can collect it: X has no chat, only "Sign in with X". */
 const CHAT_PLATFORMS = new Set<Platform>(['slack', 'discord']);
 
 /**
@@ -35,7 +35,7 @@ export function registerClaimPage(scope: FastifyInstance, ctx: WebContext): void
     const amount = escrow.map((e) => formatMoney(e.amount, locale)).join(' + ');
     const firstReturn = new Date(Math.min(...escrow.map((e) => e.returnsFrom.getTime())));
     const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: ctx.money.timeZone }).format(firstReturn);
-    const signIn = platform === 'slack' || platform === 'discord' ? ctx.providers[platform] : undefined;
+    const signIn = ctx.providers[platform as Platform];
     return replyPage(reply, 200, {
       locale, m, title: m.claim.title(who),
       body: html`<h1>${m.claim.title(who)}</h1>

@@ -24,7 +24,7 @@ export function registerLoginRoutes(scope: FastifyInstance, ctx: WebContext, lim
     const viewer = request.viewer;
     if (!viewer) {
       const { locale, m } = pageLocale(request);
-      const buttons = (['slack', 'discord'] as const).filter((p) => ctx.providers[p])
+      const buttons = (['slack', 'discord', 'twitter'] as const).filter((p) => ctx.providers[p])
         .map((p) => html`<a class="button" href="/auth/${p}">${m.signIn.with(platformName(p))}</a>`);
       return replyPage(reply, 200, {
         locale, m, title: m.signIn.title,

@@ -56,6 +56,10 @@ describe('connect and sign in with X (OAuth 2.0 with PKCE)', () => {
     await w.escrow('twitter', id, 630n);
     x.signIn(id);
     const browser = w.browser();
+    // X creators are never messaged: the public claim page a supporter shares is how they learn of it, and where they sign in.
+    const claim = await browser.get(`/claim/twitter/${id}`);
+    expect(claim.body).toContain('<a class="button" href="/auth/twitter">Sign in with X</a>');
+    expect((await browser.get('/')).body).toContain('href="/auth/twitter"');
     const res = await signInWithX(browser);
     expect(res.status).toBe(303);
     expect(Object.fromEntries(res.authorize.searchParams)).toMatchObject({
