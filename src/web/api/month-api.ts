@@ -14,7 +14,7 @@ import type { ApiRoutes } from './api-route.js';
 export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: WebContext): void {
   api.add(scope, {
     method: 'GET', url: '/api/v1/month', operationId: 'getMonth', auth: true, query: monthQuerySchema, status: 200, response: monthSchema,
-    summary: 'This month: budget, wallet, what settling now would charge, the fee, and each active flattr with what it would receive (200 a page)',
+    summary: 'This month: budget, wallet, what settling now would charge, the fee, and each active flattr with what it would receive (100 a page)',
     errors: { 401: 'not signed in', 422: 'a page that is not a positive integer' },
   }, async ({ viewer, query }) => monthJson(await loadMonthView(ctx, viewer.userId, query.page)));
 

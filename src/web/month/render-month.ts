@@ -93,7 +93,7 @@ function budgetForm(p: MonthPage): Html {
 
 /**
  * The list: one form around the table, each row's button naming its flattr,
- * so the CSRF token is in the page once rather than in 200 forms, and the
+ * so the CSRF token is in the page once rather than in a form per row, and the
  * table itself names nothing of the session: it is kept with the split
  * (view.memo) and a repeated view only pastes it in.
  */
@@ -113,22 +113,24 @@ ${s.pages > 1 ? pager(t, s.page, s.pages) : ''}`;
 function tableRows(p: MonthPage, s: NonNullable<MonthView['supporter']>): Html {
   const { t, locale, view } = p;
   const dates = dateFormat(locale, p.timeZone);
+  // A row is kept short (a button's type is submit by default; one footnote says what * means): the page's weight is its rows.
   const rows = s.flattrs.map((f) => {
     const who = f.recipient.handle ?? f.recipient.externalId;
     const link = itemLink(f.platform, f.item);
     return html`<tr>
-<td>${who} <span class="muted">(${platformName(f.recipient.platform)})</span>${f.recipient.claimed ? '' : html`<br><span class="hint">${t.waitingClaim}</span>`}</td>
+<td>${who} <span class="muted">(${platformName(f.recipient.platform)})</span>${f.recipient.claimed ? '' : html`<sup>*</sup>`}</td>
 <td>${f.communityName ?? f.community ?? '—'}</td>
 <td>${link ? html`<a href="${link}" rel="noopener noreferrer">${t.openItem(platformName(f.platform))}</a>` : f.item}</td>
 <td>${dates.format(f.occurredAt)}</td>
 <td class="num">${formatMoney({ minor: f.share, currency: view.currency }, locale)}</td>
-<td><button type="submit" name="flattr" value="${String(f.id)}" class="secondary" aria-label="${`${t.undo}: ${who}`}">${t.undo}</button></td>
+<td><button name="flattr" value="${String(f.id)}" class="secondary" aria-label="${`${t.undo}: ${who}`}">${t.undo}</button></td>
 </tr>`;
   });
   return html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${t.flattrs.recipient}</th><th scope="col">${t.flattrs.community}</th><th scope="col">${t.flattrs.item}</th><th scope="col">${t.flattrs.likedAt}</th><th scope="col" class="num">${t.flattrs.share}</th><th scope="col">${t.flattrs.action}</th></tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`;
+</table></div>
+${s.flattrs.some((f) => !f.recipient.claimed) ? html`<p class="hint"><sup>*</sup> ${t.waitingClaim}</p>` : ''}`;
 }
 
 function pager(t: MonthMessages, page: number, pages: number): Html {
