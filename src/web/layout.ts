@@ -22,7 +22,7 @@ export function layout(o: { locale: WebLocale; m: WebMessages; title: string; bo
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${o.title} · ${o.m.site}</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>

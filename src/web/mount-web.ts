@@ -68,7 +68,10 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
       },
       // HSTS only means something over https; on a plain-http local hub it would only confuse.
       strictTransportSecurity: ctx.secure ? { maxAge: 180 * 24 * 3600 } : false,
-      referrerPolicy: { policy: 'no-referrer' },
+      // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with its own forms' POSTs
+      // (the Fetch standard), which the CSRF check must refuse; same-origin still tells other sites nothing
+      // (a sign-in link's path never leaves the hub).
+      referrerPolicy: { policy: 'same-origin' },
     });
     await scope.register(fastifyRateLimit, {
       global: false, redis: deps.redis, nameSpace: `${deps.config.redis.queuePrefix}:web-rate:`,

@@ -164,7 +164,7 @@ describe('JSON API', () => {
     const res = await w.browser().get('/');
     expect(res.headers['content-security-policy']).toBe("default-src 'none';style-src 'self';img-src 'self' data:;form-action 'self';base-uri 'none';frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['strict-transport-security']).toBeUndefined();
     const css = await w.browser().get('/assets/web.css');
