@@ -12,6 +12,7 @@ import { pageLocale, replyPage } from '../reply-page.js';
 import type { Viewer } from '../viewer.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
+import { pageNav } from '../page-nav.js';
 
 type SessionViewer = Extract<Viewer, { via: 'session' }>;
 type Form = Record<string, unknown>;
@@ -60,14 +61,14 @@ export async function replyMonthPage(ctx: WebContext, request: FastifyRequest, r
   const viewer = signedIn(request);
   const query = request.query as { page?: unknown; done?: unknown } | undefined;
   const page = typeof query?.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1;
-  const view = await loadMonthView(ctx, viewer.userId, page);
+  const [view, nav] = await Promise.all([loadMonthView(ctx, viewer.userId, page), pageNav(ctx, request, 'month')]);
   const { locale, m } = pageLocale(request, view.locale);
   const t = MONTH_MESSAGES[locale];
   const done = status !== 200 ? undefined
     : query?.done === 'undone' ? t.done.undone
       : query?.done === 'budget' && view.supporter ? t.done.budget(formatMoney({ minor: view.supporter.budget, currency: view.currency }, locale)) : undefined;
   return replyPage(reply, status, {
-    locale, m, title: t.title, nav: { current: 'month', admin: false, csrfToken: viewer.csrfToken },
+    locale, m, title: t.title, nav,
     body: renderMonth({ view, locale, t, m, csrfToken: viewer.csrfToken, timeZone: ctx.money.timeZone, feeBps: ctx.money.feeBps, done, error: refusal(o, t, locale) }),
   });
 }
