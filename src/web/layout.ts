@@ -65,6 +65,7 @@ input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px
 .notice { background: var(--soft); border-left: 4px solid var(--accent); padding: .5rem .75rem; margin: 0 0 1rem; }
 .form-error { color: var(--bad); font-weight: 600; }
 form.inline { display: inline; }
+.nowrap, table button, table .button { white-space: nowrap; }
 .site { font-weight: 700; color: var(--ink); text-decoration: none; }
 main { max-width: 56rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 1rem; }

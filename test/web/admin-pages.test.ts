@@ -61,7 +61,7 @@ describe('the operator pages', { timeout: 120_000 }, () => {
       expect(res.status).toBe(200);
       const row = /<tr>\n<td><a href="\/admin\/periods\/2026-10">2026-10<\/a><\/td>\n<td>settled<\/td>\n<td class="num">1<\/td>\n<td class="num">1<\/td>/.exec(res.body);
       expect(row, res.body).not.toBeNull();
-      expect(res.body).toContain('<td><a href="/admin/periods/2026-11">2026-11</a></td>\n<td>open<br>');
+      expect(res.body).toContain('<td class="nowrap"><a href="/admin/periods/2026-11">2026-11</a></td>\n<td>open<br>');
       expect(res.body).toContain('<form method="post" action="/admin/periods/2026-11/dry-run" class="inline"><button type="submit" class="secondary" aria-label="Dry run of 2026-11: what settling it now would move, writing nothing">Dry run</button></form>');
       expect(res.body).not.toContain('action="/admin/periods/2026-10/dry-run"');
       // The self-check that followed the run, from its job on the settle queue.

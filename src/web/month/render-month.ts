@@ -119,15 +119,15 @@ function tableRows(p: MonthPage, s: NonNullable<MonthView['supporter']>): Html {
     const link = itemLink(f.platform, f.item);
     return html`<tr>
 <td>${who} <span class="muted">(${platformName(f.recipient.platform)})</span>${f.recipient.claimed ? '' : html`<sup>*</sup>`}</td>
+<td class="num">${formatMoney({ minor: f.share, currency: view.currency }, locale)}</td>
 <td>${f.communityName ?? f.community ?? '—'}</td>
 <td>${link ? html`<a href="${link}" rel="noopener noreferrer">${t.openItem(platformName(f.platform))}</a>` : f.item}</td>
 <td>${dates.format(f.occurredAt)}</td>
-<td class="num">${formatMoney({ minor: f.share, currency: view.currency }, locale)}</td>
 <td><button name="flattr" value="${String(f.id)}" class="secondary" aria-label="${`${t.undo}: ${who}`}">${t.undo}</button></td>
 </tr>`;
   });
   return html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">${t.flattrs.recipient}</th><th scope="col">${t.flattrs.community}</th><th scope="col">${t.flattrs.item}</th><th scope="col">${t.flattrs.likedAt}</th><th scope="col" class="num">${t.flattrs.share}</th><th scope="col">${t.flattrs.action}</th></tr></thead>
+<thead><tr><th scope="col">${t.flattrs.recipient}</th><th scope="col" class="num">${t.flattrs.share}</th><th scope="col">${t.flattrs.community}</th><th scope="col">${t.flattrs.item}</th><th scope="col">${t.flattrs.likedAt}</th><th scope="col">${t.flattrs.action}</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
 ${s.flattrs.some((f) => !f.recipient.claimed) ? html`<p class="hint"><sup>*</sup> ${t.waitingClaim}</p>` : ''}`;

@@ -68,7 +68,7 @@ function periodsTable(p: PageContext, periods: PeriodWithStatus[]): Html {
   return html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${a.period}</th><th scope="col">${a.status}</th><th scope="col" class="num">${a.supporters}</th><th scope="col" class="num">${a.flattrs}</th><th scope="col">${a.started}</th><th scope="col">${a.finished}</th><th scope="col"><span class="muted">${a.dryRun}</span></th></tr></thead>
 <tbody>${periods.map((r) => html`<tr>
-<td><a href="/admin/periods/${r.period}">${r.period}</a></td>
+<td class="nowrap"><a href="/admin/periods/${r.period}">${r.period}</a></td>
 <td>${a.statuses[r.status]}${r.reason && r.status !== 'running' ? html`<br><span class="muted">${r.reason}</span>` : ''}${r.status === 'running' && r.run ? html`<br><span class="muted">${a.progress(r.run.settled, r.run.supporters)}</span>` : ''}${r.status === 'open' ? html`<br><span class="muted">${a.closesAt(p.when(r.closesAt))}</span>` : ''}</td>
 <td class="num">${r.run ? r.run.supporters : r.pending.supporters}</td>
 <td class="num">${r.run ? r.run.flattrs : r.pending.flattrs}</td>
