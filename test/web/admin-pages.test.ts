@@ -59,7 +59,7 @@ describe('the operator pages', { timeout: 120_000 }, () => {
     for (const authorization of [bearer.authorization, `Basic ${Buffer.from(`ops:${ADMIN_TOKEN}`).toString('base64')}`]) {
       const res = await w.browser().get('/admin', { authorization });
       expect(res.status).toBe(200);
-      const row = /<tr>\n<td><a href="\/admin\/periods\/2026-10">2026-10<\/a><\/td>\n<td>settled<\/td>\n<td class="num">1<\/td>\n<td class="num">1<\/td>/.exec(res.body);
+      const row = /<tr>\n<td class="nowrap"><a href="\/admin\/periods\/2026-10">2026-10<\/a><\/td>\n<td>settled<\/td>\n<td class="num">1<\/td>\n<td class="num">1<\/td>/.exec(res.body);
       expect(row, res.body).not.toBeNull();
       expect(res.body).toContain('<td class="nowrap"><a href="/admin/periods/2026-11">2026-11</a></td>\n<td>open<br>');
       expect(res.body).toContain('<form method="post" action="/admin/periods/2026-11/dry-run" class="inline"><button type="submit" class="secondary" aria-label="Dry run of 2026-11: what settling it now would move, writing nothing">Dry run</button></form>');
