@@ -34,6 +34,8 @@ CREATE TABLE payouts (
   status              text NOT NULL DEFAULT 'pending',
   stripe_transfer_id  text UNIQUE,
   reason              text,
+  -- The reversal (trr_...) that returned a paid transfer, for reconciliation.
+  stripe_reversal_id  text UNIQUE,
   ledger_transfer_id  int8 NOT NULL REFERENCES transfers(id),
   return_transfer_id  int8 REFERENCES transfers(id),
   created_at          timestamptz(3) NOT NULL DEFAULT now(),
