@@ -21,6 +21,7 @@ import { registerMonthPage } from './routes/month-page.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSettingsPage } from './routes/settings-page.js';
 import { registerWalletPage } from './routes/wallet-page.js';
+import { SessionCache } from './session-cache.js';
 import { sessionCookieName } from './session-cookie.js';
 import { createSlackSignIn } from './slack-sign-in.js';
 import { resolveViewer } from './viewer.js';
@@ -116,7 +117,7 @@ function webContext(deps: WebDeps): WebContext {
     db: deps.db, logger: deps.logger, now: deps.now ?? (() => new Date()),
     publicUrl, publicOrigin: new URL(publicUrl).origin, secure,
     cookies: { session: sessionCookieName(secure), oauth: secure ? '__Secure-flattr_oauth' : 'flattr_oauth' },
-    sessionSecret: deps.sessionSecret,
+    sessionSecret: deps.sessionSecret, sessions: new SessionCache(deps.db),
     admin: adminContext(deps),
     money: {
       escrowHoldDays: deps.config.money.escrowHoldDays, timeZone: deps.config.money.timeZone,

@@ -3,7 +3,6 @@ import { hasAdminToken } from '../http/admin-token.js';
 import { findApiTokenUser } from './api-tokens.js';
 import { csrfToken } from './csrf.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
-import { findSession } from './sessions.js';
 import type { WebContext } from './web-context.js';
 import { WebError } from './web-error.js';
 
@@ -41,7 +40,7 @@ export async function resolveViewer(ctx: WebContext, request: FastifyRequest, re
   const raw = request.cookies[ctx.cookies.session];
   if (!raw) return;
   const unsigned = request.unsignCookie(raw);
-  const session = unsigned.valid && unsigned.value ? await findSession(ctx.db, unsigned.value, ctx.now()) : undefined;
+  const session = unsigned.valid && unsigned.value ? await ctx.sessions.find(unsigned.value, ctx.now()) : undefined;
   if (!session) {
     clearSessionCookie(ctx, reply);
     return;

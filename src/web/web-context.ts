@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../support/logger.js';
 import type { AdminContext } from './admin/admin-context.js';
 import type { OAuthProvider } from './oauth-provider.js';
+import type { SessionCache } from './session-cache.js';
 
 /** What every web route needs, resolved once from the configuration when the routes are mounted. */
 export type WebContext = {
@@ -16,6 +17,8 @@ export type WebContext = {
   secure: boolean;
   cookies: { session: string; oauth: string };
   sessionSecret: string;
+  /** Live sessions remembered for a moment (session-cache.ts). */
+  sessions: SessionCache;
   /** The money rules' settings pages apply (the month page previews the split with FEE_BPS and UNSPENT_POLICY). */
   money: { escrowHoldDays: number; timeZone: string; feeBps: number; unspentPolicy: 'keep' | 'charity' };
   /** Sign-in providers configured on this hub. */

@@ -43,14 +43,20 @@ ${buttons.length ? html`<p class="actions">${buttons}</p><p class="muted">${with
     const spent = await spendLoginToken(ctx.db, request.params.token, ctx.now());
     if (typeof spent === 'string') throw new WebError(LINK_STATUS[spent], spent, `sign-in link refused: ${spent}`);
     // A new session for every sign-in (never the one the browser came with), so nobody can plant a session id beforehand.
-    if (request.viewer?.via === 'session') await endSession(ctx.db, request.viewer.sessionIdHash);
+    if (request.viewer?.via === 'session') {
+      ctx.sessions.forget(request.viewer.sessionIdHash);
+      await endSession(ctx.db, request.viewer.sessionIdHash);
+    }
     const session = await startSession(ctx.db, spent.userId, ctx.now());
     setSessionCookie(ctx, reply, session.id, session.expiresAt);
     return reply.redirect('/', 303);
   });
 
   scope.post('/logout', async (request, reply) => {
-    if (request.viewer?.via === 'session') await endSession(ctx.db, request.viewer.sessionIdHash);
+    if (request.viewer?.via === 'session') {
+      ctx.sessions.forget(request.viewer.sessionIdHash);
+      await endSession(ctx.db, request.viewer.sessionIdHash);
+    }
     clearSessionCookie(ctx, reply);
     return reply.redirect('/', 303);
   });
