@@ -1,0 +1,49 @@
+import type { LedgerMovement } from './ledger-movements.js';
+
+/** A Stripe balance transaction, as much of it as reconciliation reads (amounts are Stripe's integers in minor units). */
+export type StripeMovement = { id: string; type: string; source: string | null; amount: bigint; currency: string; created: Date };
+
+export type Difference =
+  | { kind: 'missing_in_ledger'; stripe: StripeMovement }
+  | { kind: 'missing_in_stripe'; ledger: LedgerMovement }
+  | { kind: 'amount_mismatch' | 'currency_mismatch'; ledger: LedgerMovement; stripe: StripeMovement };
+
+/**
+ * Pairs each ledger movement with the balance transaction it names (by the
+ * transaction's id or its source) and lists every difference. Pure.
+ * `stripeSince` limits "missing in the ledger" to Stripe movements in the
+ * window asked for; Stripe is read from a little earlier so a ledger movement
+ * written just after its Stripe twin still finds it.
+ */
+export function compareMovements(ledger: readonly LedgerMovement[], stripe: readonly StripeMovement[], stripeSince: Date): Difference[] {
+  const byRef = new Map<string, StripeMovement>();
+  for (const s of stripe) {
+    byRef.set(s.id, s);
+    if (s.source) byRef.set(s.source, s);
+  }
+  const matched = new Set<string>();
+  const differences: Difference[] = [];
+  for (const l of ledger) {
+    const s = l.stripeRef ? byRef.get(l.stripeRef) : undefined;
+    if (!s) {
+      differences.push({ kind: 'missing_in_stripe', ledger: l });
+      continue;
+    }
+    matched.add(s.id);
+    if (s.currency.toUpperCase() !== l.currency) differences.push({ kind: 'currency_mismatch', ledger: l, stripe: s });
+    else if (s.amount !== l.amount) differences.push({ kind: 'amount_mismatch', ledger: l, stripe: s });
+  }
+  for (const s of stripe) if (!matched.has(s.id) && s.created >= stripeSince) differences.push({ kind: 'missing_in_ledger', stripe: s });
+  return differences;
+}
+
+/** One line per difference, for the CLI and the logs. */
+export function describeDifference(d: Difference): string {
+  const money = (amount: bigint, currency: string) => `${amount} ${currency.toUpperCase()}`;
+  switch (d.kind) {
+    case 'missing_in_ledger': return `missing in the ledger: Stripe ${d.stripe.type} ${d.stripe.id} (${d.stripe.source ?? 'no source'}) ${money(d.stripe.amount, d.stripe.currency)} at ${d.stripe.created.toISOString()}`;
+    case 'missing_in_stripe': return `missing at Stripe: ${d.ledger.what} ${money(d.ledger.amount, d.ledger.currency)} (${d.ledger.stripeRef ?? 'no Stripe reference recorded'})`;
+    case 'amount_mismatch': return `amount differs: ${d.ledger.what} is ${money(d.ledger.amount, d.ledger.currency)} in the ledger, ${money(d.stripe.amount, d.stripe.currency)} at Stripe (${d.stripe.id})`;
+    case 'currency_mismatch': return `currency differs: ${d.ledger.what} is ${d.ledger.currency} in the ledger, ${d.stripe.currency.toUpperCase()} at Stripe (${d.stripe.id})`;
+  }
+}
