@@ -11,6 +11,8 @@ export const QUEUES = {
   xSubscriptions: 'x-subscriptions',
   /** X likes by polling (TWITTER_MODE=poll or both): the tick and one poll per supporter. */
   xPoll: 'x-poll',
+  /** Creator payouts through Stripe Connect (monthly) and the daily reconciliation with Stripe (src/payments). */
+  payouts: 'payouts',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
