@@ -54,6 +54,12 @@ const envSchema = z.object({
   TWITTER_POLL_INTERVAL: z.coerce.number().int().min(60).max(24 * 3600).default(900),
   TWITTER_POLL_MAX_PAGES: z.coerce.number().int().min(1).max(20).default(1),
   TWITTER_POLL_PAGE_SIZE: z.coerce.number().int().min(5).max(100).default(100),
+  // Stripe (issue 17): payments are off unless both the secret key and the webhook signing secret are set.
+  STRIPE_SECRET_KEY: optionalText,
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  STRIPE_API_URL: url.optional(),
+  // A decimal in the creator's currency (parsed with that currency's exponent when payouts run): "35,5" and "1e3" are refused here.
+  PAYOUT_MINIMUM: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'must be a decimal amount such as 10.00').default('10.00'),
   TOKEN_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/=_-]{43,88}$/, 'must be 32 bytes, base64 or hex').optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -85,6 +91,8 @@ export type Config = {
     /** TWITTER_POLL_*: used when mode is poll or both (adapters/twitter/poll). */
     poll: { intervalSeconds: number; maxPages: number; pageSize: number };
   };
+  /** Stripe top-ups and payouts (src/payments); unset: payments off, manual `wallet credit` only. */
+  stripe?: { secretKey: string; webhookSecret: string; apiUrl?: string; payoutMinimum: string };
   secrets: { tokenEncryptionKey?: string; adminToken?: string; sessionSecret?: string };
 };
 
@@ -131,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         poll: { intervalSeconds: e.TWITTER_POLL_INTERVAL, maxPages: e.TWITTER_POLL_MAX_PAGES, pageSize: e.TWITTER_POLL_PAGE_SIZE },
       }
       : undefined,
+    stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL, payoutMinimum: e.PAYOUT_MINIMUM } : undefined,
     secrets: { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN, sessionSecret: e.SESSION_SECRET },
   };
 }
@@ -145,5 +154,7 @@ function platformProblems(e: Record<string, string | undefined>): string[] {
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
   if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push('DISCORD_TOKEN: required with DISCORD_APPLICATION_ID');
   if (e.DISCORD_CLIENT_SECRET && !e.DISCORD_TOKEN) problems.push('DISCORD_CLIENT_SECRET: Sign in with Discord needs the Discord bot configured too (DISCORD_TOKEN and DISCORD_APPLICATION_ID)');
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (the wallet is credited only by signed webhooks)');
+  if (e.STRIPE_WEBHOOK_SECRET && !e.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required with STRIPE_WEBHOOK_SECRET');
   return problems;
 }

@@ -7,6 +7,7 @@ import { loadSecrets } from './support/secrets.js';
 import { createIngestWorker } from '../workers/ingest.worker.js';
 import { describeAdapters } from './adapters/describe-adapters.js';
 import { describeEndpoints } from './http/describe-endpoints.js';
+import { describePayments } from './payments/describe-payments.js';
 import { nextSettlement } from './settlement/next-settlement.js';
 import { formatWhen } from './cli/settlement-format.js';
 import { createAdapters } from './adapters/create-adapters.js';
@@ -57,6 +58,8 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
     startLine({ database: kind, socket, redis: redisUrl, role: options.role }, `flattr-hub starting: role ${options.role}, database ${kind}${shared}, redis ${redisUrl}`);
     // Adapters listen in api processes only (below): a worker process has none to describe.
     if (options.role !== 'worker') for (const adapter of describeAdapters(config)) startLine({ adapter: adapter.name, on: adapter.on, why: adapter.why }, adapter.line);
+    const payments = describePayments(config);
+    startLine({ payments: payments.on }, payments.line);
     const next = nextSettlement((options.now ?? (() => new Date()))(), config.money.timeZone, config.money.graceMinutes);
     const settles = { nextSettlement: { period: next.period, at: next.at.toISOString() } };
     const settlesText = `next settlement: ${next.period} at ${formatWhen(next.at, config.money.timeZone)}`;
@@ -129,6 +132,8 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       runtime.onClose(() => http.close(), { name: 'http server' });
       await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
       await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, tokenEncryptionKey: secrets.tokenEncryptionKey, adminToken: secrets.adminToken, logger, now: options.now });
+      // Stripe's signed events (top-ups, refunds, disputes, Connect): the stripe package loads only when configured.
+      if (config.stripe) (await import('./payments/mount-payments.js')).mountPayments(http, { config, db: prisma, logger, now: options.now });
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);

@@ -1,6 +1,11 @@
 import type { Db, Tx } from '../db/database.js';
 
-export type AccountKind = 'wallet' | 'creator' | 'escrow' | 'fees' | 'charity' | 'external';
+/**
+ * `external` is money in and out by hand (`wallet credit`); `external_stripe` through Stripe (src/payments), kept
+ * apart so it reconciles with Stripe's balance. `receivable` (a user's): what a supporter owes after a refund or a
+ * lost dispute took back money already spent; its balance is minus what is owed, so it is never above zero.
+ */
+export type AccountKind = 'wallet' | 'creator' | 'escrow' | 'fees' | 'charity' | 'external' | 'external_stripe' | 'receivable';
 export type AccountRef = { kind: AccountKind; userId?: number | null; identityId?: number | null; currency: string };
 
 /**

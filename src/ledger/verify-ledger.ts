@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { PAYMENT_CHECKS } from './verify-payments.js';
 
 /** `check` is a stable name (a metric label, `flattr_ledger_ok{check}`); `invariant` is what it means, for people. */
 export type LedgerCheck = { check: string; invariant: string; sql: string };
@@ -100,9 +101,10 @@ export const LEDGER_CHECKS: readonly LedgerCheck[] = [
     check: 'balances_non_negative',
     invariant: 'no balance below zero',
     sql: `SELECT a.kind || ' account ' || a.id || ' (' || a.currency || ') is at ' || sum(e.amount) AS detail
-            FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind <> 'external'
+            FROM accounts a JOIN entries e ON e.account_id = a.id WHERE a.kind NOT IN ('external', 'external_stripe', 'receivable')
            GROUP BY a.id HAVING sum(e.amount) < 0 LIMIT 1`,
   },
+  ...PAYMENT_CHECKS,
   {
     check: 'escrow_per_payer_non_negative',
     invariant: 'no supporter’s escrow below zero',

@@ -1,0 +1,16 @@
+import { creditTopupHandler } from '../topups/credit-topup.js';
+import { expireTopupHandler } from '../topups/expire-topup.js';
+import { disputeLostHandler, refundHandler } from '../topups/reverse-topup.js';
+import type { StripeEventHandler } from './handler.js';
+
+/**
+ * Event type → what the hub does with it; any other type is acknowledged and
+ * ignored. One line per type: a module adds its handlers here.
+ */
+export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>> = {
+  'checkout.session.completed': creditTopupHandler,
+  'checkout.session.async_payment_succeeded': creditTopupHandler,
+  'checkout.session.expired': expireTopupHandler,
+  'charge.refunded': refundHandler,
+  'charge.dispute.closed': disputeLostHandler,
+};
