@@ -163,6 +163,20 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--apply', 'return it')
     .action((o: { dryRun?: boolean; apply?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/escrow-release.js')).escrowReleaseCommand(rt, o)));
 
+  program.command('payouts').description('creator payouts through Stripe Connect')
+    .command('run')
+    .description('pay every creator balance above PAYOUT_MINIMUM to their connected Stripe account (and resend pending payouts); exit 1 if one stays pending')
+    .option('--dry-run', 'show what would be paid; write nothing, call nothing')
+    .option('--json', 'print the result as JSON')
+    .action((o: { dryRun?: boolean; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/payouts-run.js')).payoutsRunCommand(rt, o)));
+
+  program.command('payments').description('money in and out through Stripe')
+    .command('reconcile')
+    .description("compare the ledger's Stripe movements with Stripe's balance transactions; exit 1 listing every difference")
+    .requiredOption('--since <date>', 'YYYY-MM-DD (UTC) or an ISO 8601 time')
+    .option('--json', 'print the result as JSON')
+    .action((o: { since: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/payments-reconcile.js')).paymentsReconcileCommand(rt, o)));
+
   program.command('notify')
     .description("send a settled period's notices that are pending or may now succeed, and print what became of each")
     .requiredOption('--period <YYYY-MM>', 'the settled period')

@@ -22,8 +22,13 @@ export type FakeTransfer = {
 export type FakeReversal = { id: string; object: 'transfer_reversal'; amount: number; currency: string; transfer: string; created: number; balance_transaction: string };
 export type FakeBalanceTransaction = { id: string; object: 'balance_transaction'; amount: number; fee: number; net: number; currency: string; type: string; source: string | null; created: number; description: string | null };
 
-/** A planned misbehaviour for the next matching requests: answer an error, or take the request and drop the connection (a timeout, a crash). */
-export type Fault = { method: string; path: string; times: number; status?: number; body?: unknown; drop?: 'before' | 'after'; headers?: Record<string, string> };
+/**
+ * A planned misbehaviour for the next matching requests: answer an error, or
+ * take the request and drop the connection (`before` or `after` doing the
+ * work), or do the work and never answer (`stall`: the caller hangs, as when
+ * its process is killed mid-call).
+ */
+export type Fault = { method: string; path: string; times: number; status?: number; body?: unknown; drop?: 'before' | 'after' | 'stall'; headers?: Record<string, string> };
 
 export class FakeStripeConnect {
   readonly accounts = new Map<string, FakeAccount>();
@@ -41,8 +46,17 @@ export class FakeStripeConnect {
     this.faults.push(fault);
   }
 
+  /** Resolves once `count` requests matching method and path have arrived. */
+  async waitForRequests(method: string, path: string, count: number, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.requests.filter((r) => r.method === method && r.path === path).length < count) {
+      if (Date.now() > deadline) throw new Error(`fake Stripe: ${count} ${method} ${path} not received within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** The reply, 'drop' when the connection must be dropped after the request was handled, or undefined when no route matches. */
-  handle(request: FakeRequest): { reply: FakeReply; drop?: 'before' | 'after' } | undefined {
+  handle(request: FakeRequest): { reply: FakeReply; drop?: Fault['drop'] } | undefined {
     this.requests.push({ method: request.method, path: request.path, idempotencyKey: request.idempotencyKey });
     const fault = this.faults.find((f) => f.times > 0 && f.method === request.method && request.path.startsWith(f.path));
     if (fault) fault.times--;

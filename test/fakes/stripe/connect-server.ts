@@ -24,6 +24,7 @@ export async function startFakeStripeConnect(fake = new FakeStripeConnect()): Pr
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${url.pathname})` } }));
         return;
       }
+      if (handled.drop === 'stall') return;
       if (handled.drop) {
         req.socket.destroy();
         return;
