@@ -10,10 +10,11 @@ import type { SeenLike } from './diff-likes.js';
  *
  * Converging with the webhook (TWITTER_MODE=both): the webhook's event for the
  * same like has X's event_uuid and the like's own time, earlier than any poll
- * could see it. Both are likes of the same (supporter, Post) with no reaction,
- * so they land on the same reaction state and the same flattr, which is unique
- * per supporter, item and period; money rule 3 keeps the latest occurredAt, the
- * poll's, which is still a like: one flattr. An unlike seen by polling is dated
+ * could see it. A like new to the poller's window that the hub already counts
+ * as liked (heard-likes.ts) is not sent at all: dated when the poller saw it,
+ * possibly in a month begun since, it would be a second flattr of one like.
+ * (Were one sent in the same month, it would land on the same reaction state
+ * and flattr, unique per supporter, item and period: still one flattr.) An unlike seen by polling is dated
  * after both, so it wins over either and revokes the flattr whichever way the
  * like came in; a like given again is seen later still and restores it.
  */

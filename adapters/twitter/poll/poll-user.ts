@@ -10,6 +10,7 @@ import type { PollMetrics } from './poll-metrics.js';
 import type { PollSettings } from './poll-settings.js';
 import { clearPending, loadPollState, savePollResult, savePollStop, type PollState, type Scan } from './poll-state.js';
 import { readLikedPage, type LikedPage } from './read-liked-page.js';
+import { alreadyLiked } from './heard-likes.js';
 
 /**
  * The poller's port to the X token store (createXAccessTokens in
@@ -126,7 +127,12 @@ async function stopOn(deps: PollDeps, state: PollState, scan: Scan, page: Exclud
 async function finish(deps: PollDeps, state: PollState, scan: Scan, reachedEnd: boolean, userLimitResetAt: number | undefined): Promise<PollOutcome> {
   const diff = diffLikes(state.recent, scan.items, { baseline: !state.baselined, reachedEnd });
   const polledAt = deps.now();
-  const { events, unattributed } = pollEvents(state.xUserId, diff, polledAt.toISOString());
+  // With TWITTER_MODE=both the webhook may have heard a like first: new to this window, it stays in it (its unlike is
+  // still seen) but is not sent again. A like already in the window that moved up was taken back and given again: sent.
+  const inWindow = new Set(state.recent.map((l) => l.id));
+  const heard = await alreadyLiked(deps.db, state.identityId, diff.liked.filter((l) => !inWindow.has(l.id)).map((l) => l.id));
+  const decided = { liked: diff.liked.filter((l) => !heard.has(l.id)), unliked: diff.unliked };
+  const { events, unattributed } = pollEvents(state.xUserId, decided, polledAt.toISOString());
   if (unattributed) deps.logger.warn({ identityId: state.identityId, unattributed }, 'X liked_tweets listed Posts without an author: not flattred');
   const next = Math.max(polledAt.getTime() + deps.settings.intervalSeconds * 1000, userLimitResetAt ?? 0);
   await savePollResult(deps.db, state.identityId, { recent: diff.recent, pending: events, polledAt, nextPollAt: new Date(next) });

@@ -114,7 +114,8 @@ describe('X likes by polling liked_tweets, into the same ingest path', () => {
 
     world.advance(5 * MINUTE);
     expect((await world.pollDue()).get(identityId)).toBe('polled');
-    expect(world.emitted.at(-1)).toMatchObject({ action: 'like', item: p.id });
+    // The poller sees the like the webhook heard, and sends nothing for it.
+    expect(world.emitted.some((e) => e.item === p.id)).toBe(false);
     expect((await world.flattrs()).filter((f) => f.item === p.id)).toEqual([{ item: p.id, status: 'active', recipient: p.authorId, period: '2026-11' }]);
     const [counted] = await world.db.$queryRawUnsafe<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM reaction_states WHERE item = $1 AND active`, p.id,
@@ -146,5 +147,28 @@ describe('X likes by polling liked_tweets, into the same ingest path', () => {
     world.liked.unlike(erin, p.id);
     expect((await world.pollDue()).get(identityId)).toBe('polled');
     expect((await world.flattrs()).filter((f) => f.item === p.id).map((f) => f.status)).toEqual(['revoked']);
+  });
+  it('a like the webhook heard on the last evening of a month, first seen by the poller the next month, is one flattr in the first month', async () => {
+    const fay = '2000000000000000006';
+    const { identityId } = await world.connect(fay);
+    world.clock.now = new Date('2026-11-30T23:40:00.000Z');
+    await world.pollDue();
+    world.advance(10 * MINUTE);
+    const p = post('3000000000000000051');
+    world.liked.like(fay, p);
+    await enqueueLike(world.likes, {
+      platform: 'twitter', eventId: 'b1f3c2d4-0000-4000-8000-000000000051', action: 'like', liker: fay, author: p.authorId, item: p.id,
+      occurredAt: world.clock.now.toISOString(),
+    });
+    await world.drained();
+    world.advance(INTERVAL);
+    expect(world.clock.now.toISOString().slice(0, 7)).toBe('2026-12');
+    expect((await world.pollDue()).get(identityId)).toBe('polled');
+    expect((await world.flattrs()).filter((f) => f.item === p.id)).toEqual([{ item: p.id, status: 'active', recipient: p.authorId, period: '2026-11' }]);
+    // Taken back in December: the poller's unlike is sent (the like stayed in its window).
+    world.advance(INTERVAL);
+    world.liked.unlike(fay, p.id);
+    await world.pollDue();
+    expect(world.emitted.filter((e) => e.item === p.id).map((e) => e.action)).toEqual(['unlike']);
   });
 });
