@@ -4,7 +4,7 @@ import { openPayout } from '../../src/payments/payouts/open-payout.js';
 import { planPayouts } from '../../src/payments/payouts/plan-payouts.js';
 import { readPayoutCandidates } from '../../src/payments/payouts/read-payout-candidates.js';
 import { runPayouts } from '../../src/payments/payouts/run-payouts.js';
-import { applyTransferReversed } from '../../src/payments/payouts/transfer-reversed.js';
+import { applyTransferReversedNow as applyTransferReversed } from '../../src/payments/payouts/transfer-reversed.js';
 import { startFakeStripeConnect, type FakeStripeServer } from '../fakes/stripe/connect-server.js';
 import { PERIOD, settings, settlePeriod, useSettleWorld } from '../settlement/support/settle-world.js';
 import { connectCreator, creatorBalance, PAYOUT_WORLD, payoutRows } from './payouts-support.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { runPayouts } from '../../src/payments/payouts/run-payouts.js';
-import { applyTransferReversed } from '../../src/payments/payouts/transfer-reversed.js';
+import { applyTransferReversedNow as applyTransferReversed } from '../../src/payments/payouts/transfer-reversed.js';
 import { describeDifference } from '../../src/payments/reconcile/compare-movements.js';
 import { reconcilePayments } from '../../src/payments/reconcile/reconcile-payments.js';
 import { startFakeStripeConnect, type FakeStripeServer } from '../fakes/stripe/connect-server.js';

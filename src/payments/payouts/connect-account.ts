@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import type { Db } from '../../db/database.js';
-import { withStripeBackoff } from './stripe-backoff.js';
+import type { Db, Tx } from '../../db/database.js';
+import type { StripeEventHandler } from '../webhook/handler.js';
+import { callStripe } from '../stripe-client.js';
 
 export type OnboardingUrls = { returnUrl: string; refreshUrl: string };
 
@@ -15,7 +16,7 @@ export async function startOnboarding(db: Db, stripe: Stripe, userId: number, ur
   const [known] = await db.$queryRawUnsafe<{ stripe_account_id: string }[]>(`SELECT stripe_account_id FROM stripe_connected_accounts WHERE user_id = $1`, userId);
   let stripeAccountId = known?.stripe_account_id;
   if (!stripeAccountId) {
-    const account = await withStripeBackoff(() => stripe.accounts.create(
+    const account = await callStripe(() => stripe.accounts.create(
       { type: 'express', metadata: { user_id: String(userId) } },
       { idempotencyKey: `connect-account:${userId}` },
     ));
@@ -26,7 +27,7 @@ export async function startOnboarding(db: Db, stripe: Stripe, userId: number, ur
     );
     stripeAccountId = account.id;
   }
-  const link = await withStripeBackoff(() => stripe.accountLinks.create({
+  const link = await callStripe(() => stripe.accountLinks.create({
     account: stripeAccountId, type: 'account_onboarding', return_url: urls.returnUrl, refresh_url: urls.refreshUrl,
   }));
   return { stripeAccountId, url: link.url };
@@ -44,7 +45,7 @@ export const accountUpdateSchema = z.object({
  * `account.updated`: whether the creator's account can receive payouts now,
  * and what Stripe still needs. An account the hub did not create is ignored.
  */
-export async function applyAccountUpdated(db: Db, object: unknown): Promise<{ outcome: 'updated' | 'unknown_account' }> {
+export async function applyAccountUpdated(db: Db | Tx, object: unknown): Promise<{ outcome: 'updated' | 'unknown_account' }> {
   const account = accountUpdateSchema.parse(object);
   const updated = await db.$executeRawUnsafe(
     `UPDATE stripe_connected_accounts SET charges_enabled = $2, payouts_enabled = $3, requirements_due = $4, updated_at = now() WHERE stripe_account_id = $1`,
@@ -52,3 +53,11 @@ export async function applyAccountUpdated(db: Db, object: unknown): Promise<{ ou
   );
   return { outcome: updated > 0 ? 'updated' : 'unknown_account' };
 }
+
+/** The webhook handler (src/payments/webhook/handlers.ts). */
+export const accountUpdatedHandler: StripeEventHandler = {
+  async handle(tx, event) {
+    const { outcome } = await applyAccountUpdated(tx, event.data.object);
+    return outcome === 'updated' ? 'connected account updated' : 'ignored: not a connected account of this hub';
+  },
+};

@@ -8,7 +8,7 @@ export type OpenedPayout = { payoutId: bigint; userId: number; currency: string;
 
 /**
  * Step one of a payout, before Stripe hears of it: the payout row and the
- * ledger debit (creator balance → external), in one transaction and under
+ * ledger debit (creator balance → external_stripe, the money out through Stripe), in one transaction and under
  * the payout's key. The creator's balance is read again under a lock on the
  * creator, so two runs at once (the monthly job and `flattr payouts run`)
  * never pay one balance twice. Returns null when, read again, there is
@@ -23,7 +23,7 @@ export async function openPayout(db: Db, planned: Extract<PlannedPayout, { actio
     if (!again || again.action !== 'pay' || again.idempotencyKey !== planned.idempotencyKey || again.amount !== planned.amount) return null;
     const [creator, external] = await ensureAccounts(tx, [
       { kind: 'creator', userId: planned.userId, currency: planned.currency },
-      { kind: 'external', currency: planned.currency },
+      { kind: 'external_stripe', currency: planned.currency },
     ]);
     const { id: ledgerTransferId } = await postTransfer(tx, {
       kind: 'payout',

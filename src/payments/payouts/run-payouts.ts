@@ -4,9 +4,9 @@ import { openPayout, pendingPayouts, type OpenedPayout } from './open-payout.js'
 import { planPayouts, type PlannedPayout } from './plan-payouts.js';
 import { readPayoutCandidates } from './read-payout-candidates.js';
 import { sendPayout, type SendOutcome } from './send-payout.js';
-import type { BackoffOptions } from './stripe-backoff.js';
+import type { RetryPolicy } from '../stripe-client.js';
 
-export type PayoutRunOptions = { minimum: string; dryRun?: boolean; backoff?: BackoffOptions };
+export type PayoutRunOptions = { minimum: string; dryRun?: boolean; backoff?: Partial<RetryPolicy> };
 export type PayoutRunResult = {
   dryRun: boolean;
   /** Payouts left pending by an earlier run, sent again under their own keys (none in a dry run: listed in `pending`). */

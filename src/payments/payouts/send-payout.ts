@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
 import type { OpenedPayout } from './open-payout.js';
 import { returnPayout } from './return-payout.js';
-import { isTransientStripeError, withStripeBackoff, type BackoffOptions } from './stripe-backoff.js';
+import { callStripe, DEFAULT_RETRY, isTransientStripeError, type RetryPolicy } from '../stripe-client.js';
 
 export type SendOutcome =
   | { status: 'paid'; stripeTransferId: string }
@@ -17,16 +17,16 @@ export type SendOutcome =
  * sent at most once however often this runs. A refusal for good (the account
  * cannot receive it, the platform balance is short) gives the money back.
  */
-export async function sendPayout(db: Db, stripe: Stripe, payout: OpenedPayout, backoff: BackoffOptions = {}): Promise<SendOutcome> {
+export async function sendPayout(db: Db, stripe: Stripe, payout: OpenedPayout, backoff: Partial<RetryPolicy> = {}): Promise<SendOutcome> {
   let transfer: Stripe.Transfer;
   try {
-    transfer = await withStripeBackoff(() => stripe.transfers.create({
+    transfer = await callStripe(() => stripe.transfers.create({
       amount: toStripeAmount(payout.amount),
       currency: payout.currency.toLowerCase(),
       destination: payout.stripeAccountId,
       transfer_group: payout.idempotencyKey,
       metadata: { payout_id: payout.payoutId.toString(), user_id: String(payout.userId) },
-    }, { idempotencyKey: payout.idempotencyKey }), backoff);
+    }, { idempotencyKey: payout.idempotencyKey }), { ...DEFAULT_RETRY, ...backoff });
   } catch (error) {
     if (isTransientStripeError(error) || error instanceof Stripe.errors.StripeIdempotencyError || !(error instanceof Stripe.errors.StripeError)) {
       // An idempotency error means the key was used for something else: never guess, leave it for the operator.

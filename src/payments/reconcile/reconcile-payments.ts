@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
-import { withStripeBackoff } from '../payouts/stripe-backoff.js';
+import { callStripe } from '../stripe-client.js';
 import { compareMovements, type Difference, type StripeMovement } from './compare-movements.js';
 import { MOVEMENT_SOURCES, type MovementSource } from './ledger-movements.js';
 
@@ -20,7 +20,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, since: Date, sou
   const types = new Set(sources.flatMap((s) => s.stripeTypes));
   const stripeMovements: StripeMovement[] = [];
   const from = Math.floor((since.getTime() - STRIPE_LOOKBACK_MS) / 1000);
-  await withStripeBackoff(async () => {
+  await callStripe(async () => {
     stripeMovements.length = 0;
     for await (const t of stripe.balanceTransactions.list({ created: { gte: from }, limit: 100 })) {
       if (!types.has(t.type)) continue;

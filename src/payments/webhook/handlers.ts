@@ -1,3 +1,5 @@
+import { accountUpdatedHandler } from '../payouts/connect-account.js';
+import { transferReversedHandler } from '../payouts/transfer-reversed.js';
 import { creditTopupHandler } from '../topups/credit-topup.js';
 import { expireTopupHandler } from '../topups/expire-topup.js';
 import { disputeLostHandler, refundHandler } from '../topups/reverse-topup.js';
@@ -13,4 +15,6 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>>
   'checkout.session.expired': expireTopupHandler,
   'charge.refunded': refundHandler,
   'charge.dispute.closed': disputeLostHandler,
+  'account.updated': accountUpdatedHandler,
+  'transfer.reversed': transferReversedHandler,
 };
