@@ -9,6 +9,8 @@ export type SupporterContext = {
   triggerReactions: readonly string[];
   allowCommunities: readonly string[];
   blockCommunities: readonly string[];
+  /** A refund or lost dispute left them owing money (a receivable): their flattring pauses until a top-up settles it. */
+  owes?: boolean;
 };
 
 /** Why a like is not a flattr; each is counted in logs and metrics. */
@@ -20,6 +22,8 @@ export const IGNORE_REASONS = [
   'community_blocked',
   'community_not_allowed',
   'self_like',
+  // The supporter owes money after a refund or a lost dispute took back a top-up already spent (issue 17).
+  'receivable_open',
   // Dated more than 5 minutes after the hub's clock (money rule 2): refused before any rule is judged.
   'future_dated',
 ] as const;
@@ -46,6 +50,7 @@ export function judgeLike(
   }
   if (event.action === 'unlike') return { accept: true };
   if (!supporter.active) return { accept: false, reason: 'supporter_inactive' };
+  if (supporter.owes) return { accept: false, reason: 'receivable_open' };
   if (!supporter.platforms.includes(event.platform satisfies Platform)) return { accept: false, reason: 'platform_off' };
   if (event.community !== undefined) {
     if (supporter.blockCommunities.includes(event.community)) return { accept: false, reason: 'community_blocked' };

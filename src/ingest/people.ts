@@ -10,7 +10,7 @@ export const identityKey = (platform: string, externalId: string) => `${platform
 type Row = IdentityRow & {
   started: string[] | null;
   active: boolean | null; budget_minor: bigint | null; platforms: string[] | null; trigger_reactions: string[] | null;
-  allow_communities: string[] | null; block_communities: string[] | null;
+  allow_communities: string[] | null; block_communities: string[] | null; owes: boolean;
 };
 
 // Rows go in as one JSON parameter: far cheaper for Node than one array parameter per column.
@@ -27,7 +27,10 @@ export async function lookupPeople(tx: Tx, pairs: readonly PlatformId[], since =
   if (pairs.length === 0) return people;
   const rows = await tx.$queryRawUnsafe<Row[]>(
     `SELECT i.id, i.platform, i.external_id, i.user_id, s.active, s.budget_minor, s.platforms, s.trigger_reactions,
-            s.allow_communities, s.block_communities, r.started
+            s.allow_communities, s.block_communities, r.started,
+            -- A refund or lost dispute left this supporter owing money (src/payments): flattring pauses until a top-up settles it.
+            EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'receivable' AND a.user_id = i.user_id AND a.identity_id IS NULL
+                       AND (SELECT sum(e.amount) FROM entries e WHERE e.account_id = a.id) < 0) AS owes
        FROM jsonb_to_recordset($1::jsonb) AS w(p text, x text)
        JOIN identities i ON i.platform = w.p AND i.external_id = w.x
        LEFT JOIN supporter_settings s ON s.user_id = i.user_id
@@ -42,6 +45,7 @@ export async function lookupPeople(tx: Tx, pairs: readonly PlatformId[], since =
       people.supporters.set(key, {
         userId: r.user_id, active: r.active, budgetMinor: r.budget_minor!, platforms: r.platforms!,
         triggerReactions: r.trigger_reactions!, allowCommunities: r.allow_communities!, blockCommunities: r.block_communities!,
+        owes: r.owes,
       });
     }
   }

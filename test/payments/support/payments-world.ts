@@ -10,7 +10,12 @@ import { createTopup, type TopupRequest } from '../../../src/payments/topups/cre
 import { mountStripeWebhook } from '../../../src/payments/webhook/stripe-webhook-route.js';
 import { createLogger } from '../../../src/support/logger.js';
 import { setSupporter } from '../../../src/supporters/set-supporter.js';
+import { recordLikes } from '../../../src/ingest/record-likes.js';
+import { settlementSettings } from '../../../src/settlement/settings-from-config.js';
+import { settleInProcess } from '../../../workers/settle-in-process.js';
 import { createPostgresDatabase, type TestDatabase } from '../../support/database.js';
+import { TEST_REDIS_URL } from '../../support/env.js';
+import { randomQueuePrefix } from '../../support/queue.js';
 import { startFakeStripe, type StripeObject } from '../../fakes/stripe/server.js';
 import { createStripeWebhookDriver } from '../../fakes/stripe/webhook-driver.js';
 
@@ -29,11 +34,12 @@ export async function createPaymentsWorld() {
   const fake = await startFakeStripe();
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const config: Config = loadConfig({
-    DATABASE_URL: database.url, PUBLIC_URL: 'http://hub.test', LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url, PUBLIC_URL: 'http://hub.test', LOG_LEVEL: 'silent', QUEUE_PREFIX: randomQueuePrefix(),
     STRIPE_SECRET_KEY: fake.secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: fake.url,
   });
   const stripe = createStripe(config.stripe!);
-  const clock = { now: new Date() };
+  const clock = { now: new Date('2026-11-10T12:00:00Z') };
+  let likeNo = 0;
   const app = Fastify({ loggerInstance: createLogger('silent') as FastifyBaseLogger });
   mountStripeWebhook(app, { db: database.prisma, stripe, webhookSecret, logger: createLogger('silent'), now: () => clock.now });
   await app.ready();
@@ -48,9 +54,25 @@ export async function createPaymentsWorld() {
 
   return {
     db, fake, stripe, config, clock, webhooks, webhookSecret, app,
-    async supporter(externalId: string, currency = 'EUR') {
-      const view = await setSupporter(db, { platform: 'slack', externalId, budget: '35.00', currency, enable: ['slack'] });
+    async supporter(externalId: string, currency = 'EUR', budget = '35.00') {
+      const view = await setSupporter(db, { platform: 'slack', externalId, budget, currency, enable: ['slack'] });
       return view.userId;
+    },
+    /** A star on a creator's message, through the real ingest path; its outcome. */
+    async like(liker: string, author = 'T1:UCREATOR', at = new Date(clock.now.getTime() - 60_000)) {
+      likeNo += 1;
+      const [outcome] = await recordLikes(db, [{
+        platform: 'slack', eventId: `Ev${likeNo}-${randomBytes(4).toString('hex')}`, action: 'like', liker, author,
+        item: `T1:C1:${likeNo}.000100`, community: 'T1', reaction: 'star', occurredAt: at.toISOString(),
+      }], { timeZone: 'UTC', now: () => clock.now });
+      return outcome!;
+    },
+    /** Settles a closed period for real (the settle worker in this process). */
+    settle(period: string) {
+      return settleInProcess({
+        db, connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null }, prefix: config.redis.queuePrefix,
+        settings: settlementSettings(config), concurrency: 1, logger: createLogger('silent'), now: () => clock.now,
+      }, period);
     },
     topup(userId: number, amount: string, extra: Partial<TopupRequest> = {}) {
       return createTopup(db, stripe, { userId, amount, requestKey: `test:${randomUUID()}`, publicUrl: 'http://hub.test', retry: TEST_RETRY, ...extra });
