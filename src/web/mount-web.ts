@@ -104,6 +104,8 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     registerHistoryPage(scope, ctx);
     registerWalletPage(scope, ctx);
     registerEarningsPage(scope, ctx);
+    // Creator payouts through Stripe Connect: the stripe package loads only when configured.
+    if (deps.config.stripe) (await import('../payments/payouts/web/payouts-routes.js')).registerPayoutsRoutes(scope, ctx, { stripe: (await import('../payments/stripe-client.js')).createStripe(deps.config.stripe), minimum: deps.config.stripe.payoutMinimum });
     registerAdminPages(scope, ctx);
     registerApiRoutes(scope, ctx);
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatMoney, type Money } from '../../domain/money.js';
 import { formatDay, formatPeriod } from '../../notices/format-notice.js';
+import { payoutsSection } from '../../payments/payouts/web/payouts-section.js';
 import { loadCreatorEarnings, type CreatorEarnings, type MonthEarning } from '../earnings/load-creator-earnings.js';
 import { html, type Html } from '../html.js';
 import { EARNINGS_MESSAGES, type EarningsMessages } from '../messages/earnings.js';
@@ -30,11 +31,13 @@ export function registerEarningsPage(scope: FastifyInstance, ctx: WebContext): v
     const nav = await pageNav(ctx, request, 'earnings', { admin: earnings.user.admin });
     const { locale, m } = pageLocale(request, earnings.user.locale);
     const e = EARNINGS_MESSAGES[locale];
-    return replyPage(reply, 200, { locale, m, title: e.title, nav, body: earningsBody(ctx, e, locale, earnings) });
+    // Payouts through Stripe (its own module; empty when payments are off), in the balance's currency.
+    const payouts = await payoutsSection(ctx, request, locale, earnings.balances[0]?.currency ?? 'EUR');
+    return replyPage(reply, 200, { locale, m, title: e.title, nav, body: earningsBody(ctx, e, locale, earnings, payouts) });
   });
 }
 
-function earningsBody(ctx: WebContext, e: EarningsMessages, locale: WebLocale, earnings: CreatorEarnings): Html {
+function earningsBody(ctx: WebContext, e: EarningsMessages, locale: WebLocale, earnings: CreatorEarnings, payouts: Html | ''): Html {
   const amounts = (list: Money[], none: string) => (list.length ? list.map((a) => formatMoney(a, locale)).join(' + ') : none);
   const { page } = earnings;
   return html`<h1>${e.title}</h1>
@@ -42,6 +45,7 @@ function earningsBody(ctx: WebContext, e: EarningsMessages, locale: WebLocale, e
 <h2>${e.balance}</h2>
 <p class="amount">${amounts(earnings.balances, e.balanceNone)}</p>
 <p class="hint">${e.balanceHint}</p>
+${payouts}
 <h2>${e.accounts}</h2>
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">${e.account}</th><th scope="col" class="num">${e.received}</th></tr></thead>
