@@ -22,6 +22,17 @@ export type TopupRequest = {
   retry?: RetryPolicy;
 };
 
+export type TopupRefusal = 'amount_format' | 'below_minimum' | 'above_maximum' | 'other_currency';
+
+/** A top-up refused before anything was asked of Stripe; `reason` lets each edge say it in the reader's language. */
+export class TopupRefusedError extends InvalidInputError {
+  override readonly code = 'TOPUP_REFUSED';
+  constructor(readonly reason: TopupRefusal, field: string, message: string, readonly limit?: Money) {
+    super(field, message);
+    this.name = 'TopupRefusedError';
+  }
+}
+
 export type Topup = { topupId: bigint; url: string; amount: Money; created: boolean };
 
 /**
@@ -38,12 +49,12 @@ export async function createTopup(db: Db, stripe: Stripe, request: TopupRequest)
   if (!user) throw new InvalidInputError('user', `no user ${request.userId}`);
   const wallet = user.currency;
   if (request.currency !== undefined && parseCurrency(request.currency) !== wallet) {
-    throw new InvalidInputError('currency', `your wallet is in ${wallet}: top-ups are in ${wallet} only (money is never converted)`);
+    throw new TopupRefusedError('other_currency', 'currency', `your wallet is in ${wallet}: top-ups are in ${wallet} only (money is never converted)`);
   }
-  const amount = parseAmount(request.amount, wallet);
+  const amount = parseTopupAmount(request.amount, wallet);
   const { minimum, maximum } = topupBounds(wallet);
-  if (amount.minor < minimum.minor) throw new InvalidInputError('amount', `a top-up is at least ${toDecimalString(minimum)} ${wallet}`);
-  if (amount.minor > maximum.minor) throw new InvalidInputError('amount', `a top-up is at most ${toDecimalString(maximum)} ${wallet}`);
+  if (amount.minor < minimum.minor) throw new TopupRefusedError('below_minimum', 'amount', `a top-up is at least ${toDecimalString(minimum)} ${wallet}`, minimum);
+  if (amount.minor > maximum.minor) throw new TopupRefusedError('above_maximum', 'amount', `a top-up is at most ${toDecimalString(maximum)} ${wallet}`, maximum);
 
   const row = await recordRequest(db, request, amount);
   if (row.url) return { topupId: row.id, url: row.url, amount, created: false };
@@ -65,6 +76,15 @@ export async function createTopup(db: Db, stripe: Stripe, request: TopupRequest)
     `UPDATE topup_sessions SET stripe_session_id = $2, url = $3, updated_at = now() WHERE id = $1`, row.id, session.id, session.url,
   );
   return { topupId: row.id, url: session.url, amount, created: true };
+}
+
+function parseTopupAmount(raw: string, currency: string): Money {
+  try {
+    return parseAmount(raw, currency);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new TopupRefusedError('amount_format', 'amount', error.message.replace(/^amount: /, ''));
+    throw error;
+  }
 }
 
 /** The request's row: new, or the one an earlier submission of the same request made (which must ask for the same). */
