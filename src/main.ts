@@ -117,6 +117,18 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       await scheduleLedgerCheck(await runtime.queue(QUEUES.settle), config.money.timeZone);
       await scheduleEscrowRelease(await runtime.queue(QUEUES.escrow), config.money.timeZone);
       await scheduleNoticeCatchUp(await runtime.queue(QUEUES.notify));
+      // Creator payouts (monthly) and the reconciliation with Stripe (daily): only with Stripe configured.
+      if (config.stripe) {
+        const [{ createPayoutsWorker }, { schedulePayouts }, { createStripe }] = await Promise.all([
+          import('../workers/payouts.worker.js'), import('./payments/payouts/payouts-jobs.js'), import('./payments/stripe-client.js'),
+        ]);
+        const payouts = createPayoutsWorker({
+          db: prisma, stripe: createStripe(config.stripe), connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix,
+          minimum: config.stripe.payoutMinimum, logger: logger.child({ worker: 'payouts' }), registry: runtime.metrics.registry, now: options.now,
+        });
+        runtime.onClose(() => payouts.close(), { name: 'payouts worker' });
+        await schedulePayouts(await runtime.queue(QUEUES.payouts), config.money.timeZone);
+      }
     }
 
     let url: string | undefined;
