@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FakeStripeRoute } from './server.js';
 
 /**
  * The Stripe Connect endpoints payouts and reconciliation use, as Stripe
@@ -41,6 +42,25 @@ export class FakeStripeConnect {
   /** The platform's available balance per currency (lowercase); a currency absent is unlimited. */
   readonly available = new Map<string, number>();
   now = () => Math.floor(Date.now() / 1000);
+
+  /**
+   * `addBalanceTransaction`: where balance transactions go when these routes
+   * are plugged into the shared fake (server.ts), so its GET
+   * /v1/balance_transactions lists transfers and reversals with the rest.
+   */
+  constructor(private readonly shared: { addBalanceTransaction?: (t: { amount: number; currency: string; type: string; source: string }) => { id: string } } = {}) {}
+
+  /** The Connect routes for the shared fake Stripe (server.ts `addRoute`), which does Idempotency-Key and scripted failures itself. */
+  sharedRoutes(): FakeStripeRoute[] {
+    const serve = (method: string, pattern: RegExp): FakeStripeRoute => ({
+      method, pattern,
+      handle: (_match, request) => {
+        const route = this.route({ method: request.method, path: request.path, query: request.query, form: new URLSearchParams(request.method === 'GET' ? '' : request.rawBody) });
+        return route ? route() : { status: 404, body: error('resource_missing', `Unrecognized request URL (${request.method}: ${request.path})`) };
+      },
+    });
+    return [serve('POST', /^\/v1\/accounts$/), serve('POST', /^\/v1\/account_links$/), serve('POST', /^\/v1\/transfers$/), serve('GET', /^\/v1\/accounts\/[^/]+$/)];
+  }
 
   fail(fault: Fault): void {
     this.faults.push(fault);
@@ -132,12 +152,12 @@ export class FakeStripeConnect {
       if (available < amount) return { status: 400, body: error('balance_insufficient', 'You have insufficient available funds in your Stripe account.') };
       this.available.set(currency, available - amount);
     }
-    const txn = this.addBalanceTransaction({ amount: -amount, currency, type: 'transfer', source: null });
+    const id = `tr_${randomBytes(8).toString('hex')}`;
+    const txn = this.addBalanceTransaction({ amount: -amount, currency, type: 'transfer', source: id });
     const transfer: FakeTransfer = {
-      id: `tr_${randomBytes(8).toString('hex')}`, object: 'transfer', amount, currency, destination, created: this.now(), transfer_group: form.get('transfer_group'),
+      id, object: 'transfer', amount, currency, destination, created: this.now(), transfer_group: form.get('transfer_group'),
       metadata: metadataOf(form), reversed: false, amount_reversed: 0, balance_transaction: txn.id, reversals: { object: 'list', data: [], has_more: false },
     };
-    txn.source = transfer.id;
     this.transfers.set(transfer.id, transfer);
     return ok(transfer);
   }
@@ -156,8 +176,9 @@ export class FakeStripeConnect {
   /** A balance transaction, newest last; also for tests that plant a charge or a stray movement. */
   addBalanceTransaction(t: { amount: number; currency: string; type: string; source: string | null; fee?: number; created?: number; description?: string }): FakeBalanceTransaction {
     const fee = t.fee ?? 0;
+    const shared = this.shared.addBalanceTransaction && t.source ? this.shared.addBalanceTransaction({ ...t, source: t.source }) : undefined;
     const txn: FakeBalanceTransaction = {
-      id: `txn_${randomBytes(8).toString('hex')}`, object: 'balance_transaction', amount: t.amount, fee, net: t.amount - fee, currency: t.currency,
+      id: shared?.id ?? `txn_${randomBytes(8).toString('hex')}`, object: 'balance_transaction', amount: t.amount, fee, net: t.amount - fee, currency: t.currency,
       type: t.type, source: t.source, created: t.created ?? this.now(), description: t.description ?? null,
     };
     this.balanceTransactions.push(txn);
