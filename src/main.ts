@@ -158,6 +158,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         db: prisma, cipher: createTokenCipher(secrets.tokenEncryptionKey), logger, metrics: runtime.metrics,
         http, publicUrl: config.http.publicUrl, now: options.now ?? (() => new Date()),
         money: { escrowHoldDays: config.money.escrowHoldDays, timeZone: config.money.timeZone },
+        payments: config.stripe ? (await import('./payments/chat-payments.js')).createChatPayments(config, prisma) : undefined,
       });
       for (const adapter of adapters) {
         await adapter.start();

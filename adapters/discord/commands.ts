@@ -30,6 +30,9 @@ const SUBCOMMANDS: { name: string; description: string; options?: { name: string
     { name: 'confirm', description: 'After reading what linking does: confirm it', choices: ['confirm'] },
   ] },
   { name: 'login', description: 'A sign-in link for the dashboard' },
+  { name: 'topup', description: 'Add money to your wallet: a payment link (card, through Stripe)', options: [
+    { name: 'amount', description: 'e.g. 20 or 20.50', required: true },
+  ] },
   { name: 'channel', description: 'Admins: post payout notices in this channel', options: [
     { name: 'off', description: 'Stop payout digests in this server instead', choices: ['off'] },
   ] },

@@ -68,7 +68,7 @@ export function createDiscordAdapter(config: DiscordConfig, ctx: AdapterContext,
     const onDispatch = (packet: RawDispatch, shard: number) => {
       if (!stopMalformed(packet, (details) => ctx.ignore('discord', 'malformed_dispatch', details))) reactions.onDispatch(packet, shard);
     };
-    const answer = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger, money: ctx.money, publicUrl: ctx.publicUrl }, ignore: ctx.ignore, deferAfterMs: options.deferAfterMs });
+    const answer = createInteractionHandler({ chat: { db: ctx.db, now: ctx.now, logger, money: ctx.money, publicUrl: ctx.publicUrl, payments: ctx.payments }, ignore: ctx.ignore, deferAfterMs: options.deferAfterMs });
     const onInteraction = (interaction: Interaction) => {
       answer(interaction).catch((error: unknown) => logger.error({ err: error }, 'discord: interaction failed'));
     };

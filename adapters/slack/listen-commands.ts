@@ -32,7 +32,7 @@ export function listenCommands(app: App, ctx: AdapterContext, o: { userInfo: Use
       ctx.logger.warn({ err: error, team }, 'slack users.info failed for a command; answering without it');
       return undefined;
     });
-    const reply = await runChatCommand({ db: ctx.db, now: ctx.now, logger: ctx.logger, money: ctx.money, publicUrl: ctx.publicUrl }, {
+    const reply = await runChatCommand({ db: ctx.db, now: ctx.now, logger: ctx.logger, money: ctx.money, publicUrl: ctx.publicUrl, payments: ctx.payments }, {
       // A DM (D…) is no place for payout notices, so it is not offered as the channel.
       platform: 'slack', userExternalId: `${team}:${user}`, community: team, channel: channel?.startsWith('D') ? undefined : channel,
       isCommunityAdmin: info?.isAdmin ?? false, locale: chatLocale(info?.locale), displayName: parsed.data.user_name,

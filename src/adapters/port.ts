@@ -4,6 +4,7 @@ import type { LikeEvent, Platform } from '../domain/like-event.js';
 import type { Logger } from '../support/logger.js';
 import type { Metrics } from '../support/metrics.js';
 import type { TokenCipher } from '../support/token-cipher.js';
+import type { ChatPayments } from '../payments/chat-payments.js';
 
 /**
  * Why an adapter drops a platform payload before it becomes a LikeEvent: the
@@ -44,6 +45,8 @@ export type AdapterContext = {
   now(): Date;
   /** ESCROW_HOLD_DAYS and SETTLEMENT_TZ, for the dates chat replies show (`/flattr status`); pass on to ChatDeps. */
   money?: { escrowHoldDays: number; timeZone: string };
+  /** Stripe top-ups for `/flattr topup`, when payments are configured; pass on to ChatDeps. */
+  payments?: ChatPayments;
 };
 
 /** One platform. `start` and `stop` are idempotent: twice is the same as once. */

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { Platform } from '../domain/like-event.js';
+import type { ChatPayments } from '../payments/chat-payments.js';
 import type { Logger } from '../support/logger.js';
 
 export type ChatLocale = 'en' | 'fr';
@@ -34,6 +35,8 @@ export type ChatDeps = {
   db: Db; now(): Date; logger: Logger; money?: { escrowHoldDays: number; timeZone: string };
   /** PUBLIC_URL, for the sign-in links `/flattr login` answers (AdapterContext.publicUrl). */
   publicUrl?: string;
+  /** Stripe top-ups (`/flattr topup`), when payments are configured (AdapterContext.payments). */
+  payments?: ChatPayments;
 };
 
 /** The platform's locale string ("fr-FR", "fr", "en-GB") reduced to one the hub speaks. */

@@ -77,7 +77,7 @@ const en: Messages = {
   help: [
     'flattr-hub (a bot): your reactions become flattrs, and your monthly budget is split among them.',
     '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [platform]` · `/flattr off [platform]`',
-    '`/flattr emoji star heart` (or `any`, `default`) · `/flattr status` · `/flattr undo <message link>`',
+    '`/flattr emoji star heart` (or `any`, `default`) · `/flattr status` · `/flattr undo <message link>` · `/flattr topup 20` (add money by card, where the hub takes payments)',
     '`/flattr link` (get a code) · `/flattr link CODE` (see what joining this account to that user does, then confirm) · `/flattr channel` (admins: payout notices here)',
     '`/flattr statement on|off` (your monthly statement by DM) · `/flattr mentions on|off` (whether payout digests ping you) · `/flattr channel off` (admins: no digests)',
   ].join('\n'),
@@ -140,7 +140,7 @@ const fr: Messages = {
   help: [
     'flattr-hub (un bot) : vos réactions deviennent des flattrs, et votre budget mensuel est partagé entre eux.',
     '`/flattr join` · `/flattr budget 35 [EUR]` · `/flattr on [plateforme]` · `/flattr off [plateforme]`',
-    '`/flattr emoji star heart` (ou `any`, `default`) · `/flattr status` · `/flattr undo <lien du message>`',
+    '`/flattr emoji star heart` (ou `any`, `default`) · `/flattr status` · `/flattr undo <lien du message>` · `/flattr topup 20` (ajouter de l’argent par carte, si le hub accepte les paiements)',
     '`/flattr link` (obtenir un code) · `/flattr link CODE` (voir ce que fait le rattachement, puis confirmer) · `/flattr channel` (admins : avis de paiement ici)',
     '`/flattr statement on|off` (votre relevé mensuel en privé) · `/flattr mentions on|off` (être mentionné ou non dans les récapitulatifs) · `/flattr channel off` (admins : pas de récapitulatif)',
   ].join('\n'),

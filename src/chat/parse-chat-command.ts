@@ -11,6 +11,7 @@ export type ChatCommand =
   | { kind: 'channel'; off: boolean }
   | { kind: 'statement' | 'mentions'; on?: boolean }
   | { kind: 'login' }
+  | { kind: 'topup'; amount?: string }
   | { kind: 'unknown'; word: string };
 
 const SIMPLE = new Set(['help', 'join', 'status', 'login']);
@@ -41,6 +42,8 @@ export function parseChatCommand(text: string): ChatCommand {
       return { kind: 'link', code: rest[0], confirm: rest[1]?.toLowerCase() === 'confirm' };
     case 'channel':
       return { kind: 'channel', off: rest[0]?.toLowerCase() === 'off' };
+    case 'topup':
+      return { kind: 'topup', amount: rest[0] };
     case 'statement':
     case 'mentions':
       // Anything but on/off (or nothing) leaves `on` unset: the reply says how to use it and changes nothing.

@@ -12,6 +12,7 @@ import { setMentions } from './set-mentions.js';
 import { setNoticeChannel } from './set-notice-channel.js';
 import { setStatementDms } from './set-statement-dms.js';
 import { budgetCommand, emojiCommand, joinCommand, toggleCommand } from './supporter-commands.js';
+import { topupCommand } from './topup-command.js';
 import { undoFlattr } from './undo-flattr.js';
 
 export type { ChatContext, ChatDeps, ChatReply } from './chat-types.js';
@@ -42,6 +43,7 @@ async function dispatch(command: ChatCommand, r: Run): Promise<string> {
   switch (command.kind) {
     case 'help': return m.help;
     case 'login': return loginCommand(r);
+    case 'topup': return topupCommand(r, command.amount);
     case 'unknown': return `${m.unknown(command.word)}\n\n${m.help}`;
     case 'join': return joinCommand(r);
     case 'budget': return budgetCommand(r, command.amount, command.currency);
