@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../domain/like-event.js';
-import type { Money } from '../../domain/money.js';
 import { loadPersonMoney } from '../../people/load-person-money.js';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenView } from '../api-tokens.js';
 import { loadAccount } from '../load-account.js';
@@ -12,6 +11,7 @@ import { registerMonthApi } from './month-api.js';
 import { openApiDocument } from './openapi.js';
 import { registerSettingsApi } from './settings-api.js';
 import { apiTokenListSchema, createdApiTokenSchema, meSchema, newApiTokenSchema, tokenIdSchema } from './schemas.js';
+import { jsonMoney } from './json-money.js';
 
 /** `/api/v1/…`: the JSON API (session cookie or `Authorization: Bearer`), and its OpenAPI document. */
 export function registerApiRoutes(parent: FastifyInstance, ctx: WebContext): void {
@@ -39,12 +39,12 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
     return {
       user: { id: account.userId, locale: account.locale, currency: account.currency },
       identities: account.identities.map((i) => ({ ...i, platform: i.platform as Platform })),
-      supporter: s ? { ...s, budget: money(s.budget), wallet: money(s.wallet) } : null,
+      supporter: s ? { ...s, budget: jsonMoney(s.budget), wallet: jsonMoney(s.wallet) } : null,
       creator: {
-        balances: (person?.creator.balances ?? []).map(money),
-        lastPeriod: person?.creator.lastPeriod ? { ...person.creator.lastPeriod, received: person.creator.lastPeriod.received.map(money) } : null,
+        balances: (person?.creator.balances ?? []).map(jsonMoney),
+        lastPeriod: person?.creator.lastPeriod ? { ...person.creator.lastPeriod, received: person.creator.lastPeriod.received.map(jsonMoney) } : null,
         escrow: (person?.creator.escrow ?? []).map((e) => ({
-          identity: { ...e.identity, platform: e.identity.platform as Platform }, amount: money(e.amount), returnsFrom: e.returnsFrom.toISOString(),
+          identity: { ...e.identity, platform: e.identity.platform as Platform }, amount: jsonMoney(e.amount), returnsFrom: e.returnsFrom.toISOString(),
         })),
       },
       auth: viewer.via === 'session' ? { via: 'session' as const, csrfToken: viewer.csrfToken } : { via: 'token' as const },
@@ -82,12 +82,6 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
   // Built once all routes above are added: the document describes exactly them.
   const document = openApiDocument(api.specs, ctx.publicUrl);
   scope.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(document));
-}
-
-function money(m: Money): { minor: number; currency: string } {
-  // Minor units fit a JSON number far beyond any wallet (2^53 cents); refuse rather than round if one ever does not.
-  if (m.minor > BigInt(Number.MAX_SAFE_INTEGER) || m.minor < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`amount ${m.minor} ${m.currency} too large for JSON`);
-  return { minor: Number(m.minor), currency: m.currency };
 }
 
 function tokenView(t: ApiTokenView) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Platform } from '../../domain/like-event.js';
-import type { Money } from '../../domain/money.js';
 import type { PeriodWithStatus } from '../../settlement/period-status.js';
 import { adminPeriodDetailSchema, adminPeriodSchema, adminPeriodsSchema, dryRunSchema, ledgerCheckSchema, periodParamsSchema } from '../admin/admin-schemas.js';
 import { lastLedgerCheck } from '../admin/last-ledger-check.js';
@@ -13,6 +12,7 @@ import { earningsPageQuery } from '../routes/earnings-page.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import type { ApiRoutes } from './api-route.js';
+import { jsonMoney } from './json-money.js';
 
 const OPERATOR_ERRORS = { 401: 'neither the admin token nor a session or API token', 403: 'signed in, but not an operator (flattr admin grant)' };
 const OPERATOR_AUTH = 'Operators only: Authorization: Bearer <ADMIN_TOKEN>, or the session or API token of a user marked by flattr admin grant.';
@@ -29,11 +29,11 @@ export function registerCreatorAdminApi(scope: FastifyInstance, api: ApiRoutes, 
     const e = await loadCreatorEarnings(ctx.db, viewer.userId, { holdDays: ctx.money.escrowHoldDays, page: query.data.page });
     const platform = (p: string) => p as Platform;
     return {
-      balances: e.balances.map(money),
-      identities: e.identities.map((i) => ({ ...i, platform: platform(i.platform), received: i.received.map(money) })),
-      escrow: e.escrow.map((w) => ({ identity: { ...w.identity, platform: platform(w.identity.platform) }, amount: money(w.amount), returnsFrom: w.returnsFrom.toISOString() })),
+      balances: e.balances.map(jsonMoney),
+      identities: e.identities.map((i) => ({ ...i, platform: platform(i.platform), received: i.received.map(jsonMoney) })),
+      escrow: e.escrow.map((w) => ({ identity: { ...w.identity, platform: platform(w.identity.platform) }, amount: jsonMoney(w.amount), returnsFrom: w.returnsFrom.toISOString() })),
       months: e.months.map((m) => ({
-        ...m, received: m.received.map(money), communities: m.communities.map((c) => ({ ...c, platform: platform(c.platform), amount: money(c.amount) })),
+        ...m, received: m.received.map(jsonMoney), communities: m.communities.map((c) => ({ ...c, platform: platform(c.platform), amount: jsonMoney(c.amount) })),
       })),
       page: e.page,
     };
@@ -78,7 +78,7 @@ export function registerCreatorAdminApi(scope: FastifyInstance, api: ApiRoutes, 
     return {
       period: d.period, runStatus: d.runStatus, open: d.open, closesAt: d.closesAt.toISOString(),
       totals: d.totals.map((t) => {
-        const m = (minor: bigint) => money({ minor, currency: t.currency });
+        const m = (minor: bigint) => jsonMoney({ minor, currency: t.currency });
         return { currency: t.currency, supporters: t.supporters, flattrs: t.flattrs, charged: m(t.charged), fees: m(t.fees), credited: m(t.credited), escrowed: m(t.escrowed), charity: m(t.charity) };
       }),
     };
@@ -106,10 +106,4 @@ function periodJson(r: PeriodWithStatus): z.input<typeof adminPeriodSchema> {
     run: r.run ? { ...r.run, startedAt: r.run.startedAt.toISOString(), finishedAt: r.run.finishedAt?.toISOString() ?? null } : null,
     pending: r.pending,
   };
-}
-
-function money(m: Money): { minor: number; currency: string } {
-  // Refuse rather than round an amount beyond 2^53 minor units (none is near it).
-  if (m.minor > BigInt(Number.MAX_SAFE_INTEGER) || m.minor < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`amount ${m.minor} ${m.currency} too large for JSON`);
-  return { minor: Number(m.minor), currency: m.currency };
 }

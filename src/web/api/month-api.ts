@@ -9,6 +9,7 @@ import { undoFlattrById } from '../month/undo-flattr-by-id.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import type { ApiRoutes } from './api-route.js';
+import { jsonNumber } from './json-money.js';
 
 /** The month page's data and changes on /api/v1, through the same use cases as the page. */
 export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: WebContext): void {
@@ -55,7 +56,7 @@ export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: We
 
 function monthJson(view: MonthView) {
   const s = view.supporter;
-  const money = (minor: bigint) => ({ minor: safeNumber(minor), currency: view.currency });
+  const money = (minor: bigint) => ({ minor: jsonNumber(minor), currency: view.currency });
   return {
     period: view.period, currency: view.currency,
     supporter: s && {
@@ -64,7 +65,7 @@ function monthJson(view: MonthView) {
       flattrs: {
         total: s.flattrCount, page: s.page, pages: s.pages, pageSize: MONTH_PAGE_SIZE,
         items: s.flattrs.map((f) => ({
-          id: safeNumber(f.id),
+          id: jsonNumber(f.id),
           recipient: { ...f.recipient, platform: f.recipient.platform as Platform },
           community: f.community === null ? null : { id: f.community, name: f.communityName },
           item: f.item, link: itemLink(f.platform, f.item) ?? null, likedAt: f.occurredAt.toISOString(), share: money(f.share),
@@ -72,10 +73,4 @@ function monthJson(view: MonthView) {
       },
     },
   };
-}
-
-function safeNumber(n: bigint): number {
-  // Minor units and ids fit a JSON number far beyond any real one (2^53); refuse rather than round if one ever does not.
-  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${n} too large for JSON`);
-  return Number(n);
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Money } from '../../domain/money.js';
 import type { HistoryMonth } from '../../people/load-supporter-history.js';
 import { loadHistoryMonths, loadHistoryRecipients } from '../../people/load-supporter-history.js';
 import { loadWalletMovements } from '../../people/load-wallet-movements.js';
@@ -13,6 +12,7 @@ import {
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import type { ApiRoutes } from './api-route.js';
+import { jsonMoney } from './json-money.js';
 
 /** The settings, history and wallet pages' data and changes on /api/v1 (the same use cases as the pages). */
 export function registerSettingsApi(scope: FastifyInstance, api: ApiRoutes, ctx: WebContext): void {
@@ -63,7 +63,7 @@ export function registerSettingsApi(scope: FastifyInstance, api: ApiRoutes, ctx:
     return {
       ...monthJson(month),
       recipients: recipients.map((r) => ({
-        platform: r.platform as 'slack', externalId: r.externalId, handle: r.handle, amount: json({ minor: r.amount, currency: month.currency }), flattrs: r.flattrs, claimed: r.claimed,
+        platform: r.platform as 'slack', externalId: r.externalId, handle: r.handle, amount: jsonMoney({ minor: r.amount, currency: month.currency }), flattrs: r.flattrs, claimed: r.claimed,
       })),
     };
   });
@@ -74,20 +74,14 @@ export function registerSettingsApi(scope: FastifyInstance, api: ApiRoutes, ctx:
   }, async ({ viewer, query }) => {
     const page = await loadWalletMovements(ctx.db, viewer.userId, { before: query.before === undefined ? undefined : BigInt(query.before), limit: query.limit });
     return {
-      balances: page.balances.map(json),
-      movements: page.movements.map((m) => ({ id: String(m.id), at: m.at.toISOString(), kind: m.kind, period: m.period, amount: json(m.amount) })),
+      balances: page.balances.map(jsonMoney),
+      movements: page.movements.map((m) => ({ id: String(m.id), at: m.at.toISOString(), kind: m.kind, period: m.period, amount: jsonMoney(m.amount) })),
       next: page.next === null ? null : String(page.next),
     };
   });
 }
 
 function monthJson(m: HistoryMonth) {
-  const money = (minor: bigint) => json({ minor, currency: m.currency });
+  const money = (minor: bigint) => jsonMoney({ minor, currency: m.currency });
   return { period: m.period, currency: m.currency, budget: money(m.budget), charged: money(m.charged), fee: money(m.fee), flattrs: m.flattrs, settledAt: m.settledAt.toISOString() };
-}
-
-function json(m: Money): { minor: number; currency: string } {
-  // Minor units fit a JSON number far beyond any wallet (2^53 cents); refuse rather than round if one ever does not.
-  if (m.minor > BigInt(Number.MAX_SAFE_INTEGER) || m.minor < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`amount ${m.minor} ${m.currency} too large for JSON`);
-  return { minor: Number(m.minor), currency: m.currency };
 }
