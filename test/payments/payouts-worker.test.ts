@@ -42,7 +42,7 @@ describe('the payouts worker: the monthly run and the daily reconciliation as Bu
     // A run opened and not finished (a worker died mid-run): payouts must not read balances it is still crediting.
     await db().$executeRawUnsafe(
       `INSERT INTO settlement_runs (period, status, stage, fee_bps, policy, cutoff, batch_size) VALUES ($1, 'running', 'open', 1000, 'keep', now(), 3)`, PERIOD);
-    await expect(run(PAYOUTS_JOB.run)).rejects.toThrow(/settlement of 2026-10 is still running/);
+    await expect(run(PAYOUTS_JOB.run)).rejects.toThrow(/the settlement of 2026-10 is still running/);
     expect(stripe.fake.requests).toEqual([]);
     await db().$executeRawUnsafe(`DELETE FROM settlement_runs`);
     await settlePeriod(db(), PERIOD, settings());
