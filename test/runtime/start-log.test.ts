@@ -46,7 +46,8 @@ describe('the start log', () => {
     const from = lines.findIndex((l) => l.msg.startsWith('flattr-hub starting'));
     const to = lines.findIndex((l) => l.url === hub.url);
     const startLog = lines.slice(from, to + 1).filter((l) => l.level === 30);
-    expect(startLog.map((l) => l.msg.split(/[:(]/)[0]!.trim())).toEqual(['flattr-hub starting', 'slack', 'discord', 'twitter', 'http server listening on http']);
+    expect(startLog.map((l) => l.msg.split(/[:(]/)[0]!.trim())).toEqual(['flattr-hub starting', 'slack', 'discord', 'twitter', 'payments', 'http server listening on http']);
+    expect(startLog.find((l) => l.msg.startsWith('payments'))).toMatchObject({ payments: false, msg: expect.stringMatching(/^payments: off \(set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/) });
 
     const adapters = startLog.filter((l) => 'adapter' in l);
     expect(adapters.map((l) => [l.adapter, l.on])).toEqual([['slack', false], ['discord', false], ['twitter', false]]);
@@ -83,11 +84,12 @@ describe('the start log', () => {
     const from = lines.findIndex((l) => l.includes('flattr-hub starting'));
     const to = lines.findIndex((l) => l.includes('http server listening'));
     const startLog = lines.slice(from, to + 1);
-    expect(startLog).toHaveLength(5);
+    expect(startLog).toHaveLength(6);
     expect(startLog.every((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: /.test(l))).toBe(true);
     expect(startLog[0]).toMatch(/INFO: flattr-hub starting: role all, database postgres, redis redis:\/\/127\.0\.0\.1:\d+$/);
     expect(startLog.slice(1, 4).map((l) => l.replace(/^.*INFO: /, '').split(':')[0])).toEqual(['slack', 'discord', 'twitter']);
-    expect(startLog[4]).toContain(`http server listening on ${hub.url}: web https://hub.example.org/ `);
-    expect(startLog[4]).toMatch(/; next settlement: \d{4}-\d\d at \d{4}-\d\d-02 01:00 Europe\/Paris$/);
+    expect(startLog[4]).toMatch(/INFO: payments: off \(set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/);
+    expect(startLog[5]).toContain(`http server listening on ${hub.url}: web https://hub.example.org/ `);
+    expect(startLog[5]).toMatch(/; next settlement: \d{4}-\d\d at \d{4}-\d\d-02 01:00 Europe\/Paris$/);
   });
 });
