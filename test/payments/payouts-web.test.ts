@@ -68,6 +68,14 @@ describe('/earnings: connect a Stripe account and see payouts', () => {
     expect(page.body).toContain('Votre compte Stripe est relié et reçoit les versements.');
     expect(page.body).toMatch(/25,00\s€<\/td><td>versé/);
     expect(page.body).not.toContain('Relier un compte Stripe');
+    const api = await browser.json('GET', '/api/v1/payouts');
+    expect(api.status).toBe(200);
+    expect(JSON.parse(api.body)).toEqual({
+      account: { payoutsEnabled: true, requirementsDue: [] },
+      payouts: [{ createdAt: expect.any(String), amount: { minor: 2500, currency: 'EUR' }, status: 'paid', reason: null, stripeTransferId: expect.stringMatching(/^tr_/) }],
+    });
+    const openapi = JSON.parse((await browser.get('/api/v1/openapi.json')).body) as { paths: Record<string, unknown> };
+    expect(openapi.paths['/api/v1/payouts']).toBeDefined();
   });
 
   it('has no payouts section and no connect route when Stripe is not configured', async () => {

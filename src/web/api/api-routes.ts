@@ -7,6 +7,7 @@ import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { ApiRoutes } from './api-route.js';
 import { registerCreatorAdminApi } from './creator-admin-api.js';
+import { registerPayoutsApi } from '../../payments/payouts/web/payouts-api.js';
 import { registerMonthApi } from './month-api.js';
 import { openApiDocument } from './openapi.js';
 import { registerSettingsApi } from './settings-api.js';
@@ -76,6 +77,7 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
   registerSettingsApi(scope, api, ctx);
 
   registerCreatorAdminApi(scope, api, ctx);
+  registerPayoutsApi(scope, api, ctx);
 
   registerMonthApi(scope, api, ctx);
 

@@ -14,19 +14,20 @@ export function enablePayoutsSection(ctx: WebContext, minimum: string): void {
   enabled.set(ctx, { minimum });
 }
 
-type PayoutsView = {
+export type PayoutsView = {
   account?: { payoutsEnabled: boolean; requirementsDue: string[] };
-  payouts: { at: Date; amount: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null }[];
+  payouts: { at: Date; amount: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null; stripeTransferId: string | null }[];
 };
 
-async function loadPayoutsView(db: Db, userId: number): Promise<PayoutsView> {
+/** The creator's connected account and last twelve payouts, newest first (the /earnings section and GET /api/v1/payouts). */
+export async function loadPayoutsView(db: Db, userId: number): Promise<PayoutsView> {
   const [account] = await db.$queryRawUnsafe<{ payouts_enabled: boolean; requirements_due: string[] }[]>(
     `SELECT payouts_enabled, requirements_due FROM stripe_connected_accounts WHERE user_id = $1`, userId);
-  const payouts = await db.$queryRawUnsafe<{ created_at: Date; amount: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null }[]>(
-    `SELECT created_at, amount, trim(currency) AS currency, status, reason FROM payouts WHERE user_id = $1 ORDER BY id DESC LIMIT 12`, userId);
+  const payouts = await db.$queryRawUnsafe<{ created_at: Date; amount: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null; stripe_transfer_id: string | null }[]>(
+    `SELECT created_at, amount, trim(currency) AS currency, status, reason, stripe_transfer_id FROM payouts WHERE user_id = $1 ORDER BY id DESC LIMIT 12`, userId);
   return {
     account: account ? { payoutsEnabled: account.payouts_enabled, requirementsDue: account.requirements_due } : undefined,
-    payouts: payouts.map((p) => ({ at: p.created_at, amount: p.amount, currency: p.currency, status: p.status, reason: p.reason })),
+    payouts: payouts.map((p) => ({ at: p.created_at, amount: p.amount, currency: p.currency, status: p.status, reason: p.reason, stripeTransferId: p.stripe_transfer_id })),
   };
 }
 
