@@ -76,13 +76,15 @@ async function generateWorld(db: Db, month: string, lastMonth: string): Promise<
   await q(db, `VACUUM ANALYZE`);
 }
 
-type Measured = { path: string; p50: number; p99: number; rps: number; non2xx: number; errors: number };
+type Measured = { path: string; p50: number; p99: number; rps: number; bytes: number; non2xx: number; errors: number };
 
 /** A short unreported run first, so the figures are the server's steady state, not its JIT warming up. */
 async function measure(base: string, urlPath: string, cookie?: string): Promise<Measured> {
   if (DURATION_S > 1) await autocannon({ url: base + urlPath, connections: CONNECTIONS, duration: 1, headers: cookie ? { cookie } : {} });
   const result = await autocannon({ url: base + urlPath, connections: CONNECTIONS, duration: DURATION_S, headers: cookie ? { cookie } : {} });
-  return { path: urlPath, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  // Bytes per answer (headers and body): loopback writes of large pages are most of a view's CPU (a profile of the hub: writev 28%).
+  const bytes = result.requests.total ? result.throughput.total / result.requests.total : 0;
+  return { path: urlPath, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, bytes, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 
 async function signIn(db: Db, base: string, userId: number): Promise<string> {
@@ -130,7 +132,9 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/flattr.js'), 'start', '--role', 'api'], {
+  // BENCH_HUB_NODE_FLAGS: node flags for the hub (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where a view's time goes).
+  const hubFlags = (process.env.BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...hubFlags, path.join(ROOT, 'bin/flattr.js'), 'start', '--role', 'api'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix,
@@ -162,7 +166,7 @@ try {
   for (const r of rows) {
     const ratio = r.rps / floor.rps;
     const missed = r !== floor && (r.p99 >= TARGET_P99_MS || ratio < TARGET_RATIO);
-    console.log(`${r.path}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${Math.round(r.rps)} requests/s, ${(ratio * 100).toFixed(0)}% of /healthz`
+    console.log(`${r.path}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${Math.round(r.rps)} requests/s, ${(r.bytes / 1024).toFixed(1)} KB an answer, ${(ratio * 100).toFixed(0)}% of /healthz`
       + `${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${missed ? ' — MISSED' : ''}`);
   }
   if (!earningsBuilt) console.log('/earnings: not built (404)');
