@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { PAYMENT_CHECKS } from './verify-payments.js';
+import { PAYOUT_CHECKS } from '../payments/payouts/payout-checks.js';
 
 /** `check` is a stable name (a metric label, `flattr_ledger_ok{check}`); `invariant` is what it means, for people. */
 export type LedgerCheck = { check: string; invariant: string; sql: string };
@@ -105,6 +106,7 @@ export const LEDGER_CHECKS: readonly LedgerCheck[] = [
            GROUP BY a.id HAVING sum(e.amount) < 0 LIMIT 1`,
   },
   ...PAYMENT_CHECKS,
+  ...PAYOUT_CHECKS,
   {
     check: 'escrow_per_payer_non_negative',
     invariant: 'no supporter’s escrow below zero',

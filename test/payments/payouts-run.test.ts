@@ -148,6 +148,17 @@ describe('payouts: a settled month paid out through Stripe Connect transfers', (
     expect(await creatorBalance(db(), r0)).toBe(0n);
   });
 
+  it('ledger verify names a payout whose row and ledger disagree', async () => {
+    const [r0] = creators as [number];
+    await connectCreator(db(), stripe, r0);
+    await runPayouts(db(), stripe.client(), { minimum: MINIMUM, backoff: FAST });
+    await db().$executeRawUnsafe(`UPDATE payouts SET amount = 3000`);
+    expect(await verifyLedger(db())).toMatchObject({ ok: false, check: 'payouts_match_ledger', detail: expect.stringContaining('of 3000 EUR (paid): ledger debit 3150') });
+    await db().$executeRawUnsafe(`UPDATE payouts SET status = 'returned', amount = 3150`);
+    expect(await verifyLedger(db())).toMatchObject({ ok: false, check: 'payouts_match_ledger' });
+    await db().$executeRawUnsafe(`UPDATE payouts SET status = 'paid'`);
+  });
+
   it('--dry-run plans the same payouts and writes nothing, nor calls Stripe', async () => {
     const [r0, r1] = creators as [number, number];
     await connectCreator(db(), stripe, r0);
