@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAccounts } from '../../src/ledger/accounts.js';
+import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
 import { createWebWorld, type WebWorld } from '../web/support/web-world.js';
 
@@ -77,6 +79,21 @@ describe('the wallet page top-up form', { timeout: 60_000 }, () => {
     const before = fake.sessions.size;
     expect((await browser.postForm('/wallet/topup', { amount: '20', request: '00000000-0000-4000-8000-000000000000' })).status).toBe(403);
     expect(fake.sessions.size).toBe(before);
+  });
+
+  it('tells a supporter who owes money after a refund how much, and that flattring waits for a top-up', async () => {
+    const userId = await w.supporter('slack', 'T1:UOWES', 0n);
+    await w.db.$transaction(async (tx) => {
+      const [external, receivable] = await ensureAccounts(tx, [{ kind: 'external_stripe', currency: 'EUR' }, { kind: 'receivable', userId, currency: 'EUR' }]);
+      await postTransfer(tx, { kind: 'topup_reversal', idempotencyKey: 'test-owed', entries: [
+        { accountId: external!, currency: 'EUR', amount: 1250n }, { accountId: receivable!, currency: 'EUR', amount: -1250n }] });
+    });
+    const { browser } = await w.signedIn('slack', 'T1:UOWES');
+    expect((await browser.get('/wallet')).body).toContain('You owe €12.50: a refund or a card dispute took back money your flattrs had already spent.');
+    const { browser: fr } = await w.signedIn('slack', 'T1:UOWES', 'fr');
+    expect((await fr.get('/wallet')).body).toMatch(/Vous devez 12,50\s€ : un remboursement/);
+    const { browser: other } = await w.signedIn('slack', 'T1:UWEB');
+    expect((await other.get('/wallet')).body).not.toContain('You owe');
   });
 
   it('has no form and no route while payments are off', async () => {

@@ -55,6 +55,16 @@ describe('Stripe top-ups through the webhook', () => {
     expect(transfer).toEqual({ kind: 'topup', n: 1n });
   });
 
+  it('credits once when Stripe delivers the same event several times at once', async () => {
+    const userId = await w.supporter('T1:UCONCURRENT');
+    const topup = await w.topup(userId, '30');
+    const completed = w.pay(topup.url);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => w.webhooks.deliver(completed)));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    expect(answers.filter((a) => JSON.parse(a.body).outcome.startsWith('credited'))).toHaveLength(1);
+    expect(await w.balance(userId)).toBe(3000n);
+  });
+
   it('waits for an async payment and credits on async_payment_succeeded', async () => {
     const userId = await w.supporter('T1:UASYNC');
     const topup = await w.topup(userId, '12.50');

@@ -61,7 +61,8 @@ export async function recordStripeFee(db: Db, stripe: Parameters<NonNullable<Str
   );
   if (!row?.payment_intent_id) return;
   const intentId = row.payment_intent_id;
-  const intent = await callStripe(() => stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] }), { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 });
+  // Short: this runs before the webhook is answered, and the fee can wait for the next look (it is "where known").
+  const intent = await callStripe(() => stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] }, { timeout: 3_000 }), { attempts: 2, baseDelayMs: 200, maxDelayMs: 400 });
   const charge = intent.latest_charge;
   const txn = charge && typeof charge !== 'string' ? charge.balance_transaction : null;
   if (!txn || typeof txn === 'string') return;

@@ -12,6 +12,7 @@ export type TopupMessages = {
   problem: string;
   refusals: Record<TopupRefusal, (value: string, limit: string) => string>;
   stripeDown: string;
+  owed(amount: string): string;
   kinds: { topup: string; topup_reversal: string };
 };
 
@@ -30,6 +31,7 @@ const en: TopupMessages = {
     other_currency: () => 'top-ups are in your wallet’s currency only.',
   },
   stripeDown: 'Stripe could not be reached. Nothing was charged; please try again in a moment.',
+  owed: (amount) => `You owe ${amount}: a refund or a card dispute took back money your flattrs had already spent. Until it is settled your likes do not count as flattrs; your next top-up pays it first.`,
   kinds: { topup: 'Added by card (Stripe)', topup_reversal: 'Taken back: refund or dispute' },
 };
 
@@ -48,6 +50,7 @@ const fr: TopupMessages = {
     other_currency: () => 'les ajouts se font dans la devise de votre portefeuille uniquement.',
   },
   stripeDown: 'Stripe est injoignable. Rien n’a été prélevé ; réessayez dans un instant.',
+  owed: (amount) => `Vous devez ${amount} : un remboursement ou une contestation de paiement a repris de l’argent que vos flattrs avaient déjà dépensé. Tant que ce n’est pas réglé, vos réactions ne comptent pas comme flattrs ; votre prochain ajout le règle d’abord.`,
   kinds: { topup: 'Ajouté par carte (Stripe)', topup_reversal: 'Repris : remboursement ou litige' },
 };
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/money.js';
 import { formatPeriod } from '../../notices/format-notice.js';
 import { loadWalletMovements, type WalletMovement } from '../../people/load-wallet-movements.js';
+import { loadOwed } from '../../payments/topups/load-owed.js';
 import { html } from '../html.js';
 import { TOPUP_MESSAGES } from '../messages/topup.js';
 import { renderTopupForm, type TopupFormState } from '../topup/render-topup.js';
@@ -41,7 +42,7 @@ export async function replyWallet(ctx: WebContext, request: FastifyRequest, repl
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: ctx.money.timeZone });
   const nonZero = page.balances.filter((b) => b.minor !== 0n);
   const topupForm = o.topups && o.topup !== undefined && raw === undefined
-    ? renderTopupForm({ t: TOPUP_MESSAGES[locale], locale, currency: await walletCurrency(ctx, viewer.userId), csrfToken: viewer.csrfToken, state: o.topup })
+    ? renderTopupForm({ t: TOPUP_MESSAGES[locale], locale, currency: await walletCurrency(ctx, viewer.userId), csrfToken: viewer.csrfToken, state: o.topup, owed: await loadOwed(ctx.db, viewer.userId) })
     : '';
   return replyPage(reply, status, {
     locale, m, title: w.title, nav: user.nav,
