@@ -32,6 +32,7 @@ const SUBCOMMANDS: { name: string; description: string; options?: { name: string
   { name: 'login', description: 'A sign-in link for the dashboard' },
   { name: 'topup', description: 'Add money to your wallet: a payment link (card, through Stripe)', options: [
     { name: 'amount', description: 'e.g. 20 or 20.50', required: true },
+    { name: 'currency', description: 'Your wallet\'s currency (the only one accepted), e.g. EUR' },
   ] },
   { name: 'channel', description: 'Admins: post payout notices in this channel', options: [
     { name: 'off', description: 'Stop payout digests in this server instead', choices: ['off'] },

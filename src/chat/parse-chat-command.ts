@@ -11,7 +11,7 @@ export type ChatCommand =
   | { kind: 'channel'; off: boolean }
   | { kind: 'statement' | 'mentions'; on?: boolean }
   | { kind: 'login' }
-  | { kind: 'topup'; amount?: string }
+  | { kind: 'topup'; amount?: string; currency?: string }
   | { kind: 'unknown'; word: string };
 
 const SIMPLE = new Set(['help', 'join', 'status', 'login']);
@@ -42,8 +42,11 @@ export function parseChatCommand(text: string): ChatCommand {
       return { kind: 'link', code: rest[0], confirm: rest[1]?.toLowerCase() === 'confirm' };
     case 'channel':
       return { kind: 'channel', off: rest[0]?.toLowerCase() === 'off' };
-    case 'topup':
-      return { kind: 'topup', amount: rest[0] };
+    case 'topup': {
+      // Written as a budget is ("20", "20 EUR", "€20"); a currency other than the wallet's is refused, not converted.
+      const { amount, currency } = parseBudget(rest) as { amount?: string; currency?: string };
+      return { kind: 'topup', amount, currency };
+    }
     case 'statement':
     case 'mentions':
       // Anything but on/off (or nothing) leaves `on` unset: the reply says how to use it and changes nothing.

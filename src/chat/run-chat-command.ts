@@ -43,7 +43,7 @@ async function dispatch(command: ChatCommand, r: Run): Promise<string> {
   switch (command.kind) {
     case 'help': return m.help;
     case 'login': return loginCommand(r);
-    case 'topup': return topupCommand(r, command.amount);
+    case 'topup': return topupCommand(r, command.amount, command.currency);
     case 'unknown': return `${m.unknown(command.word)}\n\n${m.help}`;
     case 'join': return joinCommand(r);
     case 'budget': return budgetCommand(r, command.amount, command.currency);

@@ -9,6 +9,7 @@ export type TopupChatMessages = {
   notJoined: string;
   refused: Record<TopupRefusal, (typed: string, limit: string) => string>;
   stripeDown: string;
+  badCurrency(typed: string): string;
 };
 
 const en: TopupChatMessages = {
@@ -20,9 +21,10 @@ const en: TopupChatMessages = {
     amount_format: (typed) => `"${typed}" is not an amount: write digits with a "." before the cents, e.g. 20.50. Nothing was changed.`,
     below_minimum: (_typed, limit) => `A top-up is at least ${limit}. Nothing was changed.`,
     above_maximum: (_typed, limit) => `A top-up is at most ${limit}. Nothing was changed.`,
-    other_currency: () => 'Top-ups are in your wallet\'s currency only. Nothing was changed.',
+    other_currency: (_typed, wallet) => `Your wallet is in ${wallet}: top-ups are in ${wallet} only (money is never converted). Nothing was changed.`,
   },
   stripeDown: 'Stripe could not be reached. Nothing was charged; please try again in a moment.',
+  badCurrency: (typed) => `"${typed}" is not a currency code (e.g. EUR). Nothing was changed.`,
 };
 
 const fr: TopupChatMessages = {
@@ -34,9 +36,10 @@ const fr: TopupChatMessages = {
     amount_format: (typed) => `« ${typed} » n'est pas un montant : écrivez des chiffres avec un « . » avant les centimes, par exemple 20.50. Rien n'a changé.`,
     below_minimum: (_typed, limit) => `Un ajout est d'au moins ${limit}. Rien n'a changé.`,
     above_maximum: (_typed, limit) => `Un ajout est d'au plus ${limit}. Rien n'a changé.`,
-    other_currency: () => 'Les ajouts se font dans la devise de votre portefeuille uniquement. Rien n\'a changé.',
+    other_currency: (_typed, wallet) => `Votre portefeuille est en ${wallet} : les ajouts se font en ${wallet} uniquement (l'argent n'est jamais converti). Rien n'a changé.`,
   },
   stripeDown: 'Stripe est injoignable. Rien n\'a été prélevé ; réessayez dans un instant.',
+  badCurrency: (typed) => `« ${typed} » n'est pas un code de devise (par exemple EUR). Rien n'a changé.`,
 };
 
 export const TOPUP_CHAT_MESSAGES: Record<ChatLocale, TopupChatMessages> = { en, fr };

@@ -33,9 +33,17 @@ describe('/flattr topup in chat', () => {
     expect((await say('topup 35,5')).text).toBe('"35,5" is not an amount: write digits with a "." before the cents, e.g. 20.50. Nothing was changed.');
     expect((await say('topup 2')).text).toBe('A top-up is at least €5.00. Nothing was changed.');
     expect((await say('topup 2', 'T1:UCHAT', 'fr')).text).toMatch(/^Un ajout est d'au moins 5,00\s€\. Rien n'a changé\.$/);
+    expect((await say('topup 20 USD')).text).toBe('Your wallet is in EUR: top-ups are in EUR only (money is never converted). Nothing was changed.');
+    expect((await say('topup 20 EURO')).text).toBe('"EURO" is not a currency code (e.g. EUR). Nothing was changed.');
     expect((await say('topup')).text).toMatch(/^Say how much, e.g. `\/flattr topup 20`/);
     expect((await say('topup 20', 'T1:UNOBODY')).text).toMatch(/^Join first with `\/flattr join`/);
     expect(w.fake.requests.length).toBe(before);
+  });
+
+  it('takes the amount written as for a budget, the currency on either side', async () => {
+    for (const text of ['topup 7 EUR', 'topup €7', 'topup 7EUR']) {
+      expect((await say(text)).text).toMatch(/^Pay €7\.00 into your wallet/);
+    }
   });
 
   it('says top-ups are not set up when payments are off', async () => {
@@ -44,7 +52,8 @@ describe('/flattr topup in chat', () => {
 
   it('is a Discord subcommand with the same words', () => {
     const sub = flattrCommand().options!.find((o) => o.name === 'topup');
-    expect(sub).toMatchObject({ name: 'topup', options: [{ name: 'amount', required: true }] });
+    expect(sub).toMatchObject({ name: 'topup', options: [{ name: 'amount', required: true }, { name: 'currency', required: false }] });
     expect(commandLine({ name: 'topup', options: [{ name: 'amount', value: ' 20.50 ' }] })).toBe('topup 20.50');
+    expect(commandLine({ name: 'topup', options: [{ name: 'currency', value: 'EUR' }, { name: 'amount', value: '20' }] })).toBe('topup 20 EUR');
   });
 });
