@@ -77,6 +77,19 @@ describe('Stripe top-ups through the webhook', () => {
     expect(await w.balance(userId)).toBe(1250n);
   });
 
+  it('closes a top-up whose async payment failed, or whose session expired, crediting nothing', async () => {
+    const userId = await w.supporter('T1:UCLOSED');
+    const failing = await w.topup(userId, '8');
+    const failingId = failing.url.split('/').pop()!;
+    await w.webhooks.deliver(w.fake.payCheckoutSession(failingId, { async: true }));
+    expect(JSON.parse((await w.webhooks.deliver(w.fake.settleAsyncPayment(failingId, 'failed'))).body).outcome).toBe('failed');
+    const expiring = await w.topup(userId, '9');
+    expect(JSON.parse((await w.webhooks.deliver(w.fake.expireSession(expiring.url.split('/').pop()!))).body).outcome).toBe('expired');
+    const rows = await w.db.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM topup_sessions WHERE user_id = $1 ORDER BY id`, userId);
+    expect(rows.map((r) => r.status)).toEqual(['failed', 'expired']);
+    expect(await w.balance(userId)).toBe(0n);
+  });
+
   it('refuses forged, tampered, unsigned and stale deliveries with 400 and stores nothing', async () => {
     const userId = await w.supporter('T1:UFORGE');
     const topup = await w.topup(userId, '10');

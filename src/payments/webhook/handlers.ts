@@ -1,7 +1,7 @@
 import { accountUpdatedHandler } from '../payouts/connect-account.js';
 import { transferReversedHandler } from '../payouts/transfer-reversed.js';
 import { creditTopupHandler } from '../topups/credit-topup.js';
-import { expireTopupHandler } from '../topups/expire-topup.js';
+import { expireTopupHandler, failTopupHandler } from '../topups/expire-topup.js';
 import { disputeLostHandler, refundHandler } from '../topups/reverse-topup.js';
 import type { StripeEventHandler } from './handler.js';
 
@@ -13,6 +13,7 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>>
   'checkout.session.completed': creditTopupHandler,
   'checkout.session.async_payment_succeeded': creditTopupHandler,
   'checkout.session.expired': expireTopupHandler,
+  'checkout.session.async_payment_failed': failTopupHandler,
   'charge.refunded': refundHandler,
   'charge.dispute.closed': disputeLostHandler,
   'account.updated': accountUpdatedHandler,
