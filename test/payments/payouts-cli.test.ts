@@ -16,7 +16,7 @@ describe('flattr payouts run and flattr payments reconcile', { timeout: 120_000 
   let stripe: FakeStripeServer;
   let creators: number[];
   const db = () => cli.database().prisma;
-  const env = () => ({ ...cli.env(), STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: 'whsec_fake', STRIPE_API_URL: stripe.url, PAYOUT_MINIMUM: '10.00' });
+  const env = () => ({ ...cli.env(), STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: 'whsec_fake', STRIPE_API_URL: stripe.url, PAYOUT_MINIMUM: '10.00' });
   const transfersPosted = () => stripe.fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers');
 
   beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('flattr payouts run and flattr payments reconcile', { timeout: 120_000 
 
   it('killed (SIGKILL) while Stripe holds its transfer call: run again, one transfer per payout key', async () => {
     // Stripe does the first transfer and never answers; the process is killed while it waits.
-    stripe.fake.fail({ method: 'POST', path: '/v1/transfers', drop: 'stall', times: 1 });
+    stripe.fake.fail({ method: 'POST', path: '/v1/transfers', lose: 'hang', times: 1 });
     const child = spawn(process.execPath, [BIN, 'payouts', 'run'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env() }, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     await stripe.fake.waitForRequests('POST', '/v1/transfers', 1);

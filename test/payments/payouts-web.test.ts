@@ -14,7 +14,7 @@ describe('/earnings: connect a Stripe account and see payouts', () => {
   let w: WebWorld;
   beforeAll(async () => {
     stripe = await startFakeStripeConnect();
-    w = await createWebWorld({ env: { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: 'whsec_test', STRIPE_API_URL: stripe.url } });
+    w = await createWebWorld({ env: { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: 'whsec_test', STRIPE_API_URL: stripe.url } });
   });
   afterAll(async () => {
     expect(await verifyLedger(w.db)).toMatchObject({ ok: true });

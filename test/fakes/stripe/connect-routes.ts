@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { FakeStripeRoute } from './server.js';
 
 /**
- * The Stripe Connect endpoints payouts and reconciliation use, as Stripe
- * documents them (objects trimmed to the fields the hub reads, plus `id`,
- * `object`, `created`): POST /v1/accounts, POST /v1/account_links,
- * POST /v1/transfers, GET /v1/balance_transactions. Idempotency-Key is
- * honoured as Stripe does: the same key with the same parameters answers the
- * first response again, with other parameters a 400 idempotency_error. A
- * route module: mount it on a server (connect-server.ts, or the shared fake
- * Stripe server) by calling `handle`.
+ * The Stripe Connect endpoints payouts use, as Stripe documents them
+ * (objects trimmed to the fields the hub reads, plus `id`, `object`,
+ * `created`): POST /v1/accounts, GET /v1/accounts/:id, POST
+ * /v1/account_links, POST /v1/transfers. A route module for the shared fake
+ * Stripe (server.ts, `addRoute`), which honours Idempotency-Key, scripts
+ * failures and lists the balance transactions these routes add
+ * (connect-server.ts plugs them in).
  */
-export type FakeRequest = { method: string; path: string; query: URLSearchParams; form: URLSearchParams; idempotencyKey?: string };
+type FakeRequest = { method: string; path: string; query: URLSearchParams; form: URLSearchParams };
 export type FakeReply = { status: number; body: unknown; headers?: Record<string, string> };
 
 export type FakeAccount = { id: string; object: 'account'; type: string; charges_enabled: boolean; payouts_enabled: boolean; requirements: { currently_due: string[] }; metadata: Record<string, string>; created: number };
@@ -23,22 +22,9 @@ export type FakeTransfer = {
 export type FakeReversal = { id: string; object: 'transfer_reversal'; amount: number; currency: string; transfer: string; created: number; balance_transaction: string };
 export type FakeBalanceTransaction = { id: string; object: 'balance_transaction'; amount: number; fee: number; net: number; currency: string; type: string; source: string | null; created: number; description: string | null };
 
-/**
- * A planned misbehaviour for the next matching requests: answer an error, or
- * take the request and drop the connection (`before` or `after` doing the
- * work), or do the work and never answer (`stall`: the caller hangs, as when
- * its process is killed mid-call).
- */
-export type Fault = { method: string; path: string; times: number; status?: number; body?: unknown; drop?: 'before' | 'after' | 'stall'; headers?: Record<string, string> };
-
 export class FakeStripeConnect {
   readonly accounts = new Map<string, FakeAccount>();
   readonly transfers = new Map<string, FakeTransfer>();
-  readonly balanceTransactions: FakeBalanceTransaction[] = [];
-  /** Every request received, in order (method, path, idempotency key). */
-  readonly requests: Array<{ method: string; path: string; idempotencyKey?: string }> = [];
-  private readonly idempotent = new Map<string, { fingerprint: string; reply: FakeReply }>();
-  private readonly faults: Fault[] = [];
   /** The platform's available balance per currency (lowercase); a currency absent is unlimited. */
   readonly available = new Map<string, number>();
   now = () => Math.floor(Date.now() / 1000);
@@ -48,7 +34,7 @@ export class FakeStripeConnect {
    * are plugged into the shared fake (server.ts), so its GET
    * /v1/balance_transactions lists transfers and reversals with the rest.
    */
-  constructor(private readonly shared: { addBalanceTransaction?: (t: { amount: number; currency: string; type: string; source: string }) => { id: string } } = {}) {}
+  constructor(private readonly shared: { addBalanceTransaction: (t: { amount: number; currency: string; type: string; source: string }) => { id: string } }) {}
 
   /** The Connect routes for the shared fake Stripe (server.ts `addRoute`), which does Idempotency-Key and scripted failures itself. */
   sharedRoutes(): FakeStripeRoute[] {
@@ -62,52 +48,10 @@ export class FakeStripeConnect {
     return [serve('POST', /^\/v1\/accounts$/), serve('POST', /^\/v1\/account_links$/), serve('POST', /^\/v1\/transfers$/), serve('GET', /^\/v1\/accounts\/[^/]+$/)];
   }
 
-  fail(fault: Fault): void {
-    this.faults.push(fault);
-  }
-
-  /** Resolves once `count` requests matching method and path have arrived. */
-  async waitForRequests(method: string, path: string, count: number, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.requests.filter((r) => r.method === method && r.path === path).length < count) {
-      if (Date.now() > deadline) throw new Error(`fake Stripe: ${count} ${method} ${path} not received within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  /** The reply, 'drop' when the connection must be dropped after the request was handled, or undefined when no route matches. */
-  handle(request: FakeRequest): { reply: FakeReply; drop?: Fault['drop'] } | undefined {
-    this.requests.push({ method: request.method, path: request.path, idempotencyKey: request.idempotencyKey });
-    const fault = this.faults.find((f) => f.times > 0 && f.method === request.method && request.path.startsWith(f.path));
-    if (fault) fault.times--;
-    if (fault?.drop === 'before') return { reply: { status: 500, body: {} }, drop: 'before' };
-    if (fault?.status) return { reply: { status: fault.status, body: fault.body ?? error('api_error', 'fake failure'), headers: fault.headers } };
-    const route = this.route(request);
-    if (!route) return undefined;
-    const reply = request.method === 'POST' && request.idempotencyKey ? this.once(request, route) : route();
-    return { reply, drop: fault?.drop };
-  }
-
-  private once(request: FakeRequest, route: () => FakeReply): FakeReply {
-    const fingerprint = `${request.method} ${request.path} ${[...request.form].sort().join('&')}`;
-    const seen = this.idempotent.get(request.idempotencyKey!);
-    if (seen) {
-      if (seen.fingerprint !== fingerprint) {
-        return { status: 400, body: error('idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with.`) };
-      }
-      return { ...seen.reply, headers: { ...seen.reply.headers, 'idempotent-replayed': 'true' } };
-    }
-    const reply = route();
-    // Stripe does not store 5xx answers against the key; everything else it replays.
-    if (reply.status < 500) this.idempotent.set(request.idempotencyKey!, { fingerprint, reply });
-    return reply;
-  }
-
   private route(r: FakeRequest): (() => FakeReply) | undefined {
     if (r.method === 'POST' && r.path === '/v1/accounts') return () => ok(this.createAccount(r.form));
     if (r.method === 'POST' && r.path === '/v1/account_links') return () => this.createAccountLink(r.form);
     if (r.method === 'POST' && r.path === '/v1/transfers') return () => this.createTransfer(r.form);
-    if (r.method === 'GET' && r.path === '/v1/balance_transactions') return () => ok(this.listBalanceTransactions(r.query));
     const account = /^\/v1\/accounts\/([^/]+)$/.exec(r.path);
     if (r.method === 'GET' && account) return () => (this.accounts.has(account[1]!) ? ok(this.accounts.get(account[1]!)) : notFound('account', account[1]!));
     return undefined;
@@ -173,28 +117,15 @@ export class FakeStripeConnect {
     return structuredClone(transfer);
   }
 
-  /** A balance transaction, newest last; also for tests that plant a charge or a stray movement. */
+  /** A balance transaction in the shared fake's list; also for tests that plant a stray movement. */
   addBalanceTransaction(t: { amount: number; currency: string; type: string; source: string | null; fee?: number; created?: number; description?: string }): FakeBalanceTransaction {
     const fee = t.fee ?? 0;
-    const shared = this.shared.addBalanceTransaction && t.source ? this.shared.addBalanceTransaction({ ...t, source: t.source }) : undefined;
+    const shared = this.shared.addBalanceTransaction({ ...t, source: t.source ?? '' });
     const txn: FakeBalanceTransaction = {
-      id: shared?.id ?? `txn_${randomBytes(8).toString('hex')}`, object: 'balance_transaction', amount: t.amount, fee, net: t.amount - fee, currency: t.currency,
+      id: shared.id, object: 'balance_transaction', amount: t.amount, fee, net: t.amount - fee, currency: t.currency,
       type: t.type, source: t.source, created: t.created ?? this.now(), description: t.description ?? null,
     };
-    this.balanceTransactions.push(txn);
     return txn;
-  }
-
-  /** Newest first, `created[gte]`/`created[lte]`, `limit` (default 10, at most 100) and `starting_after`, as Stripe lists. */
-  private listBalanceTransactions(query: URLSearchParams) {
-    const gte = query.get('created[gte]');
-    const lte = query.get('created[lte]');
-    let rows = [...this.balanceTransactions].reverse()
-      .filter((t) => (gte === null || t.created >= Number(gte)) && (lte === null || t.created <= Number(lte)));
-    const after = query.get('starting_after');
-    if (after) rows = rows.slice(rows.findIndex((t) => t.id === after) + 1);
-    const limit = Math.min(Number(query.get('limit') ?? 10), 100);
-    return { object: 'list', url: '/v1/balance_transactions', has_more: rows.length > limit, data: rows.slice(0, limit) };
   }
 }
 

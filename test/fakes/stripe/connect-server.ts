@@ -1,46 +1,49 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { createStripe } from '../../../src/payments/stripe-client.js';
 import { FakeStripeConnect } from './connect-routes.js';
+import { startFakeStripe, type FakeStripe } from './server.js';
 
-export type FakeStripeServer = { fake: FakeStripeConnect; url: string; client(options?: { maxNetworkRetries?: number }): Stripe; close(): Promise<void> };
+/** A scripted failure of the next `times` matching requests: an error status, or (`lose`) the answer lost after the work was done. */
+export type ConnectFault = { method: string; path: string; times: number; status?: number; lose?: 'drop' | 'hang' };
 
-/**
- * A local HTTP server for the Connect routes, which the real `stripe` client
- * talks to through its host, port and protocol options.
- */
-export async function startFakeStripeConnect(fake = new FakeStripeConnect()): Promise<FakeStripeServer> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://fake');
-      const key = req.headers['idempotency-key'];
-      const handled = fake.handle({
-        method: req.method ?? 'GET', path: url.pathname, query: url.searchParams,
-        form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')), idempotencyKey: typeof key === 'string' ? key : undefined,
-      });
-      if (!handled) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${url.pathname})` } }));
-        return;
+export type FakeStripeServer = {
+  /** The Connect state and the shared fake's requests, balance transactions and failures, in one place for payout tests. */
+  fake: FakeStripeConnect & {
+    requests: FakeStripe['requests'];
+    balanceTransactions: FakeStripe['balanceTransactions'];
+    fail(fault: ConnectFault): void;
+    waitForRequests(method: string, path: string, count: number, timeoutMs?: number): Promise<void>;
+  };
+  shared: FakeStripe;
+  url: string;
+  secretKey: string;
+  /** The hub's own client (createStripe) pointed at the fake. */
+  client(): Stripe;
+  close(): Promise<void>;
+};
+
+/** The shared fake Stripe (server.ts) with the Connect routes plugged in. */
+export async function startFakeStripeConnect(): Promise<FakeStripeServer> {
+  const shared = await startFakeStripe();
+  const connect = new FakeStripeConnect({ addBalanceTransaction: (t) => shared.addBalanceTransaction(t) as { id: string } });
+  for (const route of connect.sharedRoutes()) shared.addRoute(route);
+  const fake = Object.assign(connect, {
+    requests: shared.requests,
+    balanceTransactions: shared.balanceTransactions,
+    fail(fault: ConnectFault) {
+      shared.failNext({ status: fault.status ?? 500, times: fault.times, method: fault.method, path: new RegExp(`^${fault.path}$`), after: Boolean(fault.lose), lose: fault.lose });
+    },
+    async waitForRequests(method: string, path: string, count: number, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (shared.requests.filter((r) => r.method === method && r.path === path).length < count) {
+        if (Date.now() > deadline) throw new Error(`fake Stripe: ${count} ${method} ${path} not received within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      if (handled.drop === 'stall') return;
-      if (handled.drop) {
-        req.socket.destroy();
-        return;
-      }
-      res.writeHead(handled.reply.status, { 'content-type': 'application/json', 'request-id': `req_fake`, ...handled.reply.headers }).end(JSON.stringify(handled.reply.body));
-    });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    fake,
-    url: `http://127.0.0.1:${port}`,
-    client: (options = {}) => new Stripe('sk_test_fake', { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: options.maxNetworkRetries ?? 0 }),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    fake, shared, url: shared.url, secretKey: shared.secretKey,
+    client: () => createStripe({ secretKey: shared.secretKey, apiUrl: shared.url }),
+    close: () => shared.close(),
   };
 }

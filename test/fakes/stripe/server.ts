@@ -53,7 +53,15 @@ export type FakeStripeRoute = {
 };
 
 /** One scripted failure: answer `status` to the next `times` matching requests; with `after`, once the work is done. */
-export type ScriptedFailure = { status: number; times?: number; method?: string; path?: RegExp; after?: boolean };
+export type ScriptedFailure = {
+  status: number; times?: number; method?: string; path?: RegExp; after?: boolean;
+  /**
+   * With `after`: instead of answering `status`, drop the connection (`drop`:
+   * the caller sees a network error) or never answer (`hang`: the caller waits,
+   * as a process killed mid-call would), the work done and kept under its key.
+   */
+  lose?: 'drop' | 'hang';
+};
 
 export type FakeStripe = Awaited<ReturnType<typeof startFakeStripe>>;
 
@@ -292,6 +300,9 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
     } },
   ];
 
+  /** Replies that lose the answer on purpose (ScriptedFailure.lose). */
+  const lost = new WeakMap<FakeStripeReply, 'drop' | 'hang'>();
+
   async function answer(request: FakeStripeRequest): Promise<FakeStripeReply> {
     if (request.headers.authorization !== `Bearer ${secretKey}`) {
       return error(401, 'invalid_request_error', 'Invalid API Key provided.', { code: 'api_key_invalid' });
@@ -317,7 +328,9 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
     if (key && reply.status < 500) idempotent.set(key, { fingerprint, reply });
     if (failure?.after) {
       failure.left -= 1;
-      return failed(failure.status);
+      const answer = failed(failure.status);
+      if (failure.lose) lost.set(answer, failure.lose);
+      return answer;
     }
     return reply;
   }
@@ -347,6 +360,12 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
       };
       requests.push(request);
       answer(request).then((reply) => {
+        const lose = lost.get(reply);
+        if (lose === 'hang') return;
+        if (lose === 'drop') {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(7).toString('hex')}`, ...reply.headers });
         res.end(JSON.stringify(reply.body));
       }, (err: unknown) => {
