@@ -145,7 +145,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
       await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, tokenEncryptionKey: secrets.tokenEncryptionKey, adminToken: secrets.adminToken, logger, now: options.now });
       // Stripe's signed events (top-ups, refunds, disputes, Connect): the stripe package loads only when configured.
-      if (config.stripe) (await import('./payments/mount-payments.js')).mountPayments(http, { config, db: prisma, logger, now: options.now });
+      if (config.stripe) (await import('./payments/mount-payments.js')).mountPayments(http, { config, db: prisma, logger, metrics: runtime.metrics, now: options.now });
       // Adapters listen in api processes: they need the HTTP server (Slack, X webhooks) and
       // only enqueue, so a worker-only process never opens a platform connection.
       const likes = await runtime.queue(QUEUES.likes);

@@ -20,6 +20,8 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
     // Notices (docs/architecture.md): every outbox row ends sent, failed or skipped, counted here with its reason ('' when sent).
     notices: new Counter({ name: 'flattr_notices_total', help: 'Notices that ended sent, failed or skipped, by platform, kind and reason', labelNames: ['platform', 'kind', 'outcome', 'reason'] as const, registers: [registry] }),
     noticesRateLimited: new Counter({ name: 'flattr_notices_rate_limited_total', help: 'Notice sends a platform answered with 429 (each rescheduled after its Retry-After)', labelNames: ['platform'] as const, registers: [registry] }),
+    // POST /stripe/webhook: outcome refused (signature), processed, redelivered (already processed) or failed (500, Stripe retries); type '' when refused.
+    stripeWebhook: new Counter({ name: 'flattr_stripe_webhook_total', help: 'Stripe webhook deliveries by event type and outcome', labelNames: ['type', 'outcome'] as const, registers: [registry] }),
     notifyQueue: new Gauge({ name: 'flattr_notify_queue_jobs', help: 'Jobs on the notify queue by state, sampled by notify workers', labelNames: ['state'] as const, registers: [registry] }),
   };
 }

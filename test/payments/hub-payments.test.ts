@@ -72,6 +72,10 @@ describe('the Stripe webhook on a running hub', () => {
       `SELECT sum(e.amount)::int8 AS balance FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.kind = 'wallet' AND a.user_id = $1`, userId,
     );
     expect(wallet!.balance).toBe(4200n);
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toContain('flattr_stripe_webhook_total{type="",outcome="refused"} 1');
+    expect(metrics).toContain('flattr_stripe_webhook_total{type="checkout.session.completed",outcome="processed"} 1');
+    expect(metrics).toContain('flattr_stripe_webhook_total{type="checkout.session.completed",outcome="redelivered"} 1');
     expect(await verifyLedger(database.prisma)).toMatchObject({ ok: true });
   });
 });

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../support/logger.js';
+import type { Metrics } from '../../support/metrics.js';
 import type { StripeEventHandler } from './handler.js';
 import { STRIPE_EVENT_HANDLERS } from './handlers.js';
 import { processStripeEvent } from './process-stripe-event.js';
@@ -22,6 +23,7 @@ export type StripeWebhookDeps = {
   logger: Logger;
   now?: () => Date;
   handlers?: Readonly<Record<string, StripeEventHandler>>;
+  metrics?: Pick<Metrics, 'stripeWebhook'>;
 };
 
 /**
@@ -39,6 +41,7 @@ export function mountStripeWebhook(http: FastifyInstance, deps: StripeWebhookDep
   const now = deps.now ?? (() => new Date());
   const handlers = deps.handlers ?? STRIPE_EVENT_HANDLERS;
   const logger = deps.logger.child({ component: 'stripe-webhook' });
+  const count = (type: string, outcome: 'refused' | 'processed' | 'redelivered' | 'failed') => deps.metrics?.stripeWebhook.inc({ type, outcome });
   void http.register(async (scope) => {
     // The signature covers the exact bytes Stripe sent: keep them, parse after verifying.
     scope.removeAllContentTypeParsers();
@@ -55,20 +58,24 @@ export function mountStripeWebhook(http: FastifyInstance, deps: StripeWebhookDep
         // The message says which check failed (no header, wrong signature, stale); never the header itself.
         const why = error instanceof Error ? error.message.split('\n')[0] : 'unverifiable';
         logger.info({ why }, 'stripe webhook refused: signature not verified');
+        count('', 'refused');
         return reply.code(400).send({ error: { code: 'bad_signature', message: 'the Stripe-Signature header does not verify' } });
       }
       const parsed = envelope.safeParse(event);
       if (!parsed.success) {
         logger.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'stripe webhook refused: not an event');
+        count('', 'refused');
         return reply.code(400).send({ error: { code: 'bad_event', message: 'the body is not a Stripe event' } });
       }
       await storeStripeEvent(deps.db, parsed.data, raw.toString('utf8'), now());
       try {
         const { outcome, processedNow } = await processStripeEvent(deps.db, event, handlers, { stripe: deps.stripe, logger, now });
         logger.info({ eventId: event.id, type: event.type, outcome, redelivery: !processedNow }, 'stripe event');
+        count(event.type, processedNow ? 'processed' : 'redelivered');
         return reply.code(200).send({ received: true, outcome: processedNow ? outcome : 'already processed' });
       } catch (error) {
         logger.error({ err: error, eventId: event.id, type: event.type }, 'stripe event failed: stored, answered 500 so Stripe delivers it again');
+        count(event.type, 'failed');
         return reply.code(500).send({ error: { code: 'processing_failed', message: 'stored; will be processed when delivered again' } });
       }
     });
