@@ -19,7 +19,10 @@ export async function topupCommand(r: Run, amount: string | undefined, currency?
     const topup = await r.deps.payments.topup({ userId: r.user.userId, amount, currency, requestKey: `chat:${r.ctx.platform}:${randomUUID()}`, locale: r.locale });
     return t.link(formatMoney(topup.amount, r.locale), topup.url);
   } catch (error) {
-    if (error instanceof TopupRefusedError) return t.refused[error.reason](amount, error.limit ? formatMoney(error.limit, r.locale) : r.user.currency);
+    if (error instanceof TopupRefusedError) {
+      const detail = error.limit ? formatMoney(error.limit, r.locale) : error.reason === 'stripe_refused' ? error.message.replace(/^amount: /, '') : r.user.currency;
+      return t.refused[error.reason](amount, detail);
+    }
     if (error instanceof InvalidInputError && error.field === 'currency') return t.badCurrency(currency ?? '');
     r.deps.logger.warn({ err: error, userId: r.user.userId }, 'chat top-up: Stripe did not create the checkout session');
     return t.stripeDown;

@@ -35,6 +35,16 @@ describe('top-up refusals and Stripe failures', () => {
     expect(w.fake.requests.at(-1)!.params.line_items[0].price_data).toMatchObject({ currency: 'jpy', unit_amount: '500' });
   });
 
+  it('says what Stripe refused (its minimum charge in yen), keeps no URL, and retries nothing', async () => {
+    const userId = await w.supporter('T1:UYENSMALL', 'JPY', '3500');
+    const posts = w.fake.requestsTo('POST', /^\/v1\/checkout\/sessions$/).length;
+    const error = await w.topup(userId, '10').catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'stripe_refused', message: expect.stringMatching(/^amount: The Checkout Session's total amount due must add up to at least 50 JPY/) });
+    expect(w.fake.requestsTo('POST', /^\/v1\/checkout\/sessions$/).length).toBe(posts + 1);
+    const [row] = await w.db.$queryRawUnsafe<{ url: string | null; stripe_session_id: string | null }[]>(`SELECT url, stripe_session_id FROM topup_sessions WHERE user_id = $1`, userId);
+    expect(row).toEqual({ url: null, stripe_session_id: null });
+  });
+
   it('retries 429 and 5xx under the same idempotency key and makes one session', async () => {
     const userId = await w.supporter('T1:URETRY');
     w.fake.failNext({ status: 429, method: 'POST', path: /^\/v1\/checkout\/sessions$/ });

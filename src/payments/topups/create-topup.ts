@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
 import { IdempotencyKeyConflictError, InvalidInputError } from '../../domain/errors.js';
 import { parseAmount, parseCurrency, toDecimalString, type Money } from '../../domain/money.js';
@@ -22,7 +22,7 @@ export type TopupRequest = {
   retry?: RetryPolicy;
 };
 
-export type TopupRefusal = 'amount_format' | 'below_minimum' | 'above_maximum' | 'other_currency';
+export type TopupRefusal = 'amount_format' | 'below_minimum' | 'above_maximum' | 'other_currency' | 'stripe_refused';
 
 /** A top-up refused before anything was asked of Stripe; `reason` lets each edge say it in the reader's language. */
 export class TopupRefusedError extends InvalidInputError {
@@ -70,7 +70,13 @@ export async function createTopup(db: Db, stripe: Stripe, request: TopupRequest)
     success_url: `${base}/wallet?topup=paid`,
     cancel_url: `${base}/wallet?topup=cancelled`,
     locale: request.locale ?? 'auto',
-  }, { idempotencyKey: `topup:${request.requestKey}` }), request.retry ?? DEFAULT_RETRY);
+  }, { idempotencyKey: `topup:${request.requestKey}` }), request.retry ?? DEFAULT_RETRY).catch((error: unknown) => {
+    // Stripe's own limits (its minimum charge in a currency, say): the supporter's to fix, in Stripe's words.
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+      throw new TopupRefusedError('stripe_refused', 'amount', error.message);
+    }
+    throw error;
+  });
   if (!session.url) throw new Error(`Stripe gave checkout session ${session.id} no URL`);
   await db.$executeRawUnsafe(
     `UPDATE topup_sessions SET stripe_session_id = $2, url = $3, updated_at = now() WHERE id = $1`, row.id, session.id, session.url,

@@ -35,7 +35,7 @@ export function registerTopupRoutes(scope: FastifyInstance, ctx: WebContext, str
       return reply.redirect(topup.url, 303);
     } catch (error) {
       if (error instanceof TopupRefusedError) {
-        const limit = error.limit ? formatMoney(error.limit, locale) : '';
+        const limit = error.limit ? formatMoney(error.limit, locale) : error.reason === 'stripe_refused' ? error.message.replace(/^amount: /, '') : '';
         return replyWallet(ctx, request, reply, 422, { topups: true, topup: { error: t.refusals[error.reason](amount, limit), amount } });
       }
       // Another refusal (a request id reused for another amount: a replayed form) is the error page's 422.

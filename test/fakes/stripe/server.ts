@@ -131,6 +131,11 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
       total += unit * quantity;
     }
     if (!currency || !/^[a-z]{3}$/.test(currency)) return error(400, 'invalid_request_error', 'Invalid currency.', { param: 'currency' });
+    // Stripe's minimum charge amounts (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts), for the currencies tests use.
+    const minimum = ({ gbp: 30, jpy: 50, huf: 17500 } as Record<string, number>)[currency] ?? 50;
+    if (total < minimum) {
+      return error(400, 'invalid_request_error', `The Checkout Session's total amount due must add up to at least ${minimum} ${currency.toUpperCase()} in minor units.`, { code: 'amount_too_small', param: 'line_items[0][price_data][unit_amount]' });
+    }
     if (!p.success_url) return error(400, 'invalid_request_error', 'Missing required param: success_url.', { param: 'success_url' });
     const session: StripeObject = {
       id: id('cs'), object: 'checkout.session', amount_subtotal: total, amount_total: total, cancel_url: p.cancel_url ?? null,
