@@ -37,7 +37,7 @@ describe('discord adapter against the fake gateway and REST API', () => {
     }
     const [command] = h.fake.state.commands.get(h.fake.guild.id) as { name: string; options: { name: string }[] }[];
     expect(command!.name).toBe('flattr');
-    expect(command!.options.map((o) => o.name)).toEqual(['join', 'budget', 'on', 'off', 'emoji', 'status', 'undo', 'link', 'login', 'channel', 'statement', 'mentions', 'help']);
+    expect(command!.options.map((o) => o.name)).toEqual(['join', 'budget', 'on', 'off', 'emoji', 'status', 'undo', 'link', 'login', 'topup', 'channel', 'statement', 'mentions', 'help']);
   });
 
   it('turns an add and a remove into like and unlike stamped with the injected clock', async () => {
