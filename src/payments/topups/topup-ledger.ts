@@ -21,15 +21,6 @@ async function supporterAccounts(tx: Tx, userId: number, currency: string) {
   return { external: external!, wallet: wallet!, receivable: receivable! };
 }
 
-/** What the supporter owes in this currency (0 when nothing): minus the receivable's balance. */
-export async function amountOwed(tx: Tx, userId: number, currency: string): Promise<bigint> {
-  const rows = await tx.$queryRawUnsafe<{ owed: bigint }[]>(
-    `SELECT coalesce(-sum(e.amount), 0)::int8 AS owed FROM accounts a JOIN entries e ON e.account_id = a.id
-      WHERE a.kind = 'receivable' AND a.user_id = $1 AND a.identity_id IS NULL AND a.currency = $2`, userId, currency,
-  );
-  return rows[0]?.owed ?? 0n;
-}
-
 /**
  * A paid top-up: from Stripe, first to what the supporter owes (the
  * receivable), the rest to the wallet. The transfer's key is the Checkout
@@ -37,7 +28,8 @@ export async function amountOwed(tx: Tx, userId: number, currency: string): Prom
  */
 export async function postTopupCredit(tx: Tx, o: { userId: number; currency: string; amount: bigint; sessionId: string }) {
   const accounts = await supporterAccounts(tx, o.userId, o.currency);
-  const owed = await amountOwed(tx, o.userId, o.currency);
+  // What the supporter owes: the receivable's balance, below zero while they owe.
+  const owed = -(await accountBalance(tx, accounts.receivable));
   const settled = owed < o.amount ? owed : o.amount;
   const { id, created } = await postTransfer(tx, {
     kind: 'topup', idempotencyKey: `topup:${o.sessionId}`, memo: `stripe top-up ${o.sessionId}`,
