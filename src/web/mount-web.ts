@@ -26,6 +26,7 @@ import { sessionCookieName } from './session-cookie.js';
 import { createSlackSignIn } from './slack-sign-in.js';
 import { resolveViewer } from './viewer.js';
 import type { WebContext } from './web-context.js';
+import { WebViews } from './web-views.js';
 import { WebError } from './web-error.js';
 
 export type WebDeps = {
@@ -91,6 +92,9 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     scope.addHook('onSend', async (request, reply) => {
       // Pages and answers name a person's money: never kept by a shared cache or the back button's store.
       if (request.url !== STYLESHEET_PATH) reply.header('cache-control', 'no-store');
+      // Whatever a signed-in change did (settings, budget, tokens, a top-up), the user's next view reads afresh.
+      // Here, before the answer leaves: a browser follows a 303 only after it.
+      if (request.viewer && request.method !== 'GET' && request.method !== 'HEAD') ctx.views.forgetUser(request.viewer.userId);
     });
     scope.setErrorHandler((error, request, reply) => handleError(ctx, error, request, reply));
     scope.addHook('onClose', async () => ctx.admin.close());
@@ -121,7 +125,7 @@ function webContext(deps: WebDeps): WebContext {
     db: deps.db, logger: deps.logger, now: deps.now ?? (() => new Date()),
     publicUrl, publicOrigin: new URL(publicUrl).origin, secure,
     cookies: { session: sessionCookieName(secure), oauth: secure ? '__Secure-flattr_oauth' : 'flattr_oauth' },
-    sessionSecret: deps.sessionSecret, sessions: new SessionCache(deps.db),
+    sessionSecret: deps.sessionSecret, sessions: new SessionCache(deps.db), views: new WebViews(),
     admin: adminContext(deps),
     money: {
       escrowHoldDays: deps.config.money.escrowHoldDays, timeZone: deps.config.money.timeZone,

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, withCommands, type Html } from './html.js';
 import { layout, type Nav } from './layout.js';
+import { PreparedAnswer, sendPrepared } from './prepared-answer.js';
+import { memoized, type Cached } from './view-cache.js';
 import { pickLocale, type WebLocale } from './pick-locale.js';
 import type { WebErrorCode } from './web-error.js';
 import { platformName, WEB_MESSAGES, type WebMessages } from './web-messages.js';
@@ -11,8 +13,21 @@ export function pageLocale(request: FastifyRequest, userLocale?: string | null):
   return { locale, m: WEB_MESSAGES[locale] };
 }
 
-export function replyPage(reply: FastifyReply, status: number, o: { locale: WebLocale; m: WebMessages; title: string; body: Html; nav?: Nav }): FastifyReply {
+type Page = { locale: WebLocale; m: WebMessages; title: string; body: Html; nav?: Nav };
+
+export function replyPage(reply: FastifyReply, status: number, o: Page): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').header('vary', 'Accept-Language, Cookie').send(layout(o));
+}
+
+/**
+ * A 200 page made once per reading it shows (view-cache.ts) and reader:
+ * `key` names everything else the page depends on (its query, language,
+ * session); further views send what was made, gzipped where accepted.
+ */
+export function replyKeptPage(request: FastifyRequest, reply: FastifyReply, reading: Cached<unknown>, key: string, page: () => Page): FastifyReply {
+  const p = (request.viewer?.via === 'session' ? request.viewer.sessionIdHash : '') + '|' + key;
+  const answer = memoized(reading, `page|${p}`, () => new PreparedAnswer(layout(page())));
+  return sendPrepared(request, reply.code(200).type('text/html; charset=utf-8'), answer, 'Accept-Language, Cookie');
 }
 
 /** A refusal as a page: what happened, what to do, and the way back. */

@@ -13,7 +13,8 @@ export const SESSION_MAX_DAYS = 90;
 const SLIDE_AFTER_MS = 3600_000;
 const DAY_MS = 24 * 3600_000;
 
-export type Session = { idHash: string; userId: number; expiresAt: Date; refreshed: boolean };
+/** `admin`: the user is marked by `flattr admin grant` (pages show the Operator link; the operator routes ask again). */
+export type Session = { idHash: string; userId: number; admin: boolean; expiresAt: Date; refreshed: boolean };
 
 export async function startSession(db: Db, userId: number, now: Date): Promise<{ id: string; expiresAt: Date }> {
   // Sessions dead for a day are removed as new ones start: the table holds live ones only.
@@ -31,14 +32,16 @@ export async function startSession(db: Db, userId: number, now: Date): Promise<{
 /** The live session with this id, its idle expiry moved forward (never past its absolute end) when due. */
 export async function findSession(db: Db, id: string, now: Date): Promise<Session | undefined> {
   const idHash = hashWebSecret(id);
-  const [row] = await db.$queryRawUnsafe<{ user_id: number; seen_at: Date; expires_at: Date; ends_at: Date }[]>(
-    `SELECT user_id, seen_at, expires_at, ends_at FROM web_sessions WHERE id_hash = $1 AND expires_at > $2 AND ends_at > $2`, idHash, now,
+  const [row] = await db.$queryRawUnsafe<{ user_id: number; admin: boolean; seen_at: Date; expires_at: Date; ends_at: Date }[]>(
+    `SELECT s.user_id, u.admin, s.seen_at, s.expires_at, s.ends_at FROM web_sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.ends_at > $2`, idHash, now,
   );
   if (!row) return undefined;
-  if (now.getTime() - row.seen_at.getTime() < SLIDE_AFTER_MS) return { idHash, userId: row.user_id, expiresAt: row.expires_at, refreshed: false };
+  const found = { idHash, userId: row.user_id, admin: row.admin };
+  if (now.getTime() - row.seen_at.getTime() < SLIDE_AFTER_MS) return { ...found, expiresAt: row.expires_at, refreshed: false };
   const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_DAYS * DAY_MS, row.ends_at.getTime()));
   await db.$executeRawUnsafe(`UPDATE web_sessions SET seen_at = $2, expires_at = $3 WHERE id_hash = $1`, idHash, now, expiresAt);
-  return { idHash, userId: row.user_id, expiresAt, refreshed: true };
+  return { ...found, expiresAt, refreshed: true };
 }
 
 export async function endSession(db: Db, idHash: string): Promise<void> {

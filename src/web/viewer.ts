@@ -8,7 +8,7 @@ import { WebError } from './web-error.js';
 
 /** Who is asking: a browser session (with its CSRF token) or a script's API token. */
 export type Viewer =
-  | { via: 'session'; userId: number; sessionIdHash: string; csrfToken: string }
+  | { via: 'session'; userId: number; admin: boolean; sessionIdHash: string; csrfToken: string }
   | { via: 'token'; userId: number; tokenId: number };
 
 declare module 'fastify' {
@@ -46,5 +46,5 @@ export async function resolveViewer(ctx: WebContext, request: FastifyRequest, re
     return;
   }
   if (session.refreshed) setSessionCookie(ctx, reply, unsigned.value!, session.expiresAt);
-  request.viewer = { via: 'session', userId: session.userId, sessionIdHash: session.idHash, csrfToken: csrfToken(ctx.sessionSecret, session.idHash) };
+  request.viewer = { via: 'session', userId: session.userId, admin: session.admin, sessionIdHash: session.idHash, csrfToken: csrfToken(ctx.sessionSecret, session.idHash) };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../support/logger.js';
 import type { AdminContext } from './admin/admin-context.js';
 import type { OAuthProvider } from './oauth-provider.js';
 import type { SessionCache } from './session-cache.js';
+import type { WebViews } from './web-views.js';
 
 /** What every web route needs, resolved once from the configuration when the routes are mounted. */
 export type WebContext = {
@@ -19,6 +20,8 @@ export type WebContext = {
   sessionSecret: string;
   /** Live sessions remembered for a moment (session-cache.ts). */
   sessions: SessionCache;
+  /** Per-user views kept for a moment (month, earnings); forgotten on every change made here. */
+  views: WebViews;
   /** The money rules' settings pages apply (the month page previews the split with FEE_BPS and UNSPENT_POLICY). */
   money: { escrowHoldDays: number; timeZone: string; feeBps: number; unspentPolicy: 'keep' | 'charity' };
   /** Sign-in providers configured on this hub. */

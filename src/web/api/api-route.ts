@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { PreparedAnswer, sendPrepared } from '../prepared-answer.js';
 import type { Viewer } from '../viewer.js';
 import { WebError } from '../web-error.js';
 
@@ -40,7 +41,8 @@ export class ApiRoutes {
   /** `prefix`: the scope's own prefix, which spec URLs (full paths, as documented) start with. */
   constructor(private readonly prefix: string) {}
 
-  add<const S extends ApiRouteSpec>(scope: FastifyInstance, spec: S, handler: (input: Input<S>, request: FastifyRequest, reply: FastifyReply) => Promise<Output<S>>): void {
+  /** The handler answers the response's value, or a JSON text made once (prepareJson) and kept with a view's reading. */
+  add<const S extends ApiRouteSpec>(scope: FastifyInstance, spec: S, handler: (input: Input<S>, request: FastifyRequest, reply: FastifyReply) => Promise<Output<S> | PreparedAnswer>): void {
     this.specs.push(spec);
     scope.route({
       method: spec.method,
@@ -57,10 +59,16 @@ export class ApiRoutes {
         const input = { viewer: request.viewer, params: params?.data, query: query?.data, body: body?.data } as Input<S>;
         const result = await handler(input, request, reply);
         reply.code(spec.status);
+        if (result instanceof PreparedAnswer) return sendPrepared(request, reply.type('application/json; charset=utf-8'), result, 'Authorization, Cookie');
         return spec.response ? reply.send(spec.response.parse(result)) : reply.send();
       },
     });
   }
+}
+
+/** A response checked against its schema and written as JSON once, to be sent to many views. */
+export function prepareJson<T extends z.ZodType>(schema: T, value: z.input<T>): PreparedAnswer {
+  return new PreparedAnswer(JSON.stringify(schema.parse(value)));
 }
 
 function issues(error: z.ZodError, whole: string): string {

@@ -7,11 +7,12 @@ import { lastLedgerCheck } from '../admin/last-ledger-check.js';
 import { requireOperator } from '../admin/operator-access.js';
 import { dryRunPeriod, loadOperatorPeriods, loadPeriodDetail } from '../admin/operator-views.js';
 import { earningsSchema } from '../earnings/earnings-schema.js';
-import { loadCreatorEarnings } from '../earnings/load-creator-earnings.js';
+import { keptCreatorEarnings } from '../earnings/kept-earnings.js';
+import { memoized } from '../view-cache.js';
 import { earningsPageQuery } from '../routes/earnings-page.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
-import type { ApiRoutes } from './api-route.js';
+import { prepareJson, type ApiRoutes } from './api-route.js';
 import { jsonMoney } from './json-money.js';
 
 const OPERATOR_ERRORS = { 401: 'neither the admin token nor a session or API token', 403: 'signed in, but not an operator (flattr admin grant)' };
@@ -26,9 +27,10 @@ export function registerCreatorAdminApi(scope: FastifyInstance, api: ApiRoutes, 
   }, async ({ viewer }, request) => {
     const query = earningsPageQuery.safeParse(request.query);
     if (!query.success) throw new WebError(422, 'invalid_input', 'page: must be a whole number from 1');
-    const e = await loadCreatorEarnings(ctx.db, viewer.userId, { holdDays: ctx.money.escrowHoldDays, page: query.data.page });
+    const reading = await keptCreatorEarnings(ctx, viewer.userId, query.data.page);
+    const e = reading.value;
     const platform = (p: string) => p as Platform;
-    return {
+    return memoized(reading, 'json', () => prepareJson(earningsSchema, {
       balances: e.balances.map(jsonMoney),
       identities: e.identities.map((i) => ({ ...i, platform: platform(i.platform), received: i.received.map(jsonMoney) })),
       escrow: e.escrow.map((w) => ({ identity: { ...w.identity, platform: platform(w.identity.platform) }, amount: jsonMoney(w.amount), returnsFrom: w.returnsFrom.toISOString() })),
@@ -36,7 +38,7 @@ export function registerCreatorAdminApi(scope: FastifyInstance, api: ApiRoutes, 
         ...m, received: m.received.map(jsonMoney), communities: m.communities.map((c) => ({ ...c, platform: platform(c.platform), amount: jsonMoney(c.amount) })),
       })),
       page: e.page,
-    };
+    }));
   });
 
   api.add(scope, {

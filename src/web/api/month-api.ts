@@ -4,11 +4,12 @@ import type { Platform } from '../../domain/like-event.js';
 import { changeBudget } from '../month/change-budget.js';
 import { itemLink } from '../month/item-link.js';
 import { budgetChangeSchema, flattrIdSchema, monthQuerySchema, monthSchema } from '../month/month-schemas.js';
-import { loadMonthView, monthCache, MONTH_PAGE_SIZE, type MonthView } from '../month/month-view.js';
+import { loadMonthView, MONTH_PAGE_SIZE, type MonthView } from '../month/month-view.js';
 import { undoFlattrById } from '../month/undo-flattr-by-id.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
-import type { ApiRoutes } from './api-route.js';
+import { memoized } from '../view-cache.js';
+import { prepareJson, type ApiRoutes } from './api-route.js';
 import { jsonNumber } from './json-money.js';
 
 /** The month page's data and changes on /api/v1, through the same use cases as the page. */
@@ -17,7 +18,11 @@ export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: We
     method: 'GET', url: '/api/v1/month', operationId: 'getMonth', auth: true, query: monthQuerySchema, status: 200, response: monthSchema,
     summary: 'This month: budget, wallet, what settling now would charge, the fee, and each active flattr with what it would receive (100 a page)',
     errors: { 401: 'not signed in', 422: 'a page that is not a positive integer' },
-  }, async ({ viewer, query }) => monthJson(await loadMonthView(ctx, viewer.userId, query.page)));
+  }, async ({ viewer, query }) => {
+    const view = await loadMonthView(ctx, viewer.userId, query.page);
+    // The same JSON for every view of this reading and page: made once, kept with it.
+    return memoized(view.reading, `json|${view.supporter?.page ?? 1}`, () => prepareJson(monthSchema, monthJson(view)));
+  });
 
   api.add(scope, {
     method: 'PUT', url: '/api/v1/budget', operationId: 'putBudget', auth: true, body: budgetChangeSchema, status: 200, response: monthSchema,
@@ -34,7 +39,7 @@ export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: We
       if (error instanceof InvalidInputError) throw new WebError(422, 'invalid_input', error.message);
       throw error;
     } finally {
-      monthCache(ctx).forget(viewer.userId);
+      ctx.views.forgetUser(viewer.userId);
     }
     return monthJson(await loadMonthView(ctx, viewer.userId, 1));
   });
@@ -48,7 +53,7 @@ export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: We
     },
   }, async ({ viewer, params }) => {
     const result = await undoFlattrById(ctx.db, viewer.userId, params.id, ctx.now());
-    monthCache(ctx).forget(viewer.userId);
+    ctx.views.forgetUser(viewer.userId);
     if (result.outcome === 'not_found') throw new WebError(404, 'not_found', 'no flattr of yours has this id');
     if (result.outcome === 'settling') throw new WebError(409, 'period_settling', `${result.period} has started settling: its flattrs can no longer be undone`);
   });

@@ -15,8 +15,9 @@ export type MonthHeader = {
 };
 
 /**
- * One statement, read on every view: the rest of the page (the split) is
- * cached by month-cache.ts under these values. The period is money rule 2's
+ * One statement, read with the split into the view kept for a moment
+ * (web-views.ts): the split is computed for this period, currency and
+ * budget, so both come from one reading. The period is money rule 2's
  * for a like made now (`countingPeriod`): this month unless an operator has
  * already started settling it.
  */

@@ -1,6 +1,7 @@
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
-import { MonthCache } from './month-cache.js';
+import type { Cached } from '../view-cache.js';
+import type { MonthReading } from '../web-views.js';
 import { loadMonthHeader, type MonthHeader } from './month-header.js';
 import { loadMonthShares, type MonthFlattr } from './month-shares.js';
 
@@ -10,10 +11,6 @@ import { loadMonthShares, type MonthFlattr } from './month-shares.js';
  * cost (bench/web: 205 views/s at 200 rows, 335 at 50).
  */
 export const MONTH_PAGE_SIZE = 100;
-/** How long a computed split serves further views (see month-cache.ts). */
-const CACHE_TTL_MS = 2_000;
-/** About 20 supporters of 10,000 flattrs, a few MB. */
-const CACHE_MAX_ROWS = 200_000;
 
 /** The supporter's month as the page and GET /api/v1/month show it. */
 export type MonthView = {
@@ -38,41 +35,35 @@ export type MonthView = {
     page: number;
     pages: number;
     flattrs: MonthFlattr[];
-    /** Renderings of this page kept with the split they show (render-month.ts), so repeated views skip building them. */
-    memo: Map<string, string>;
   };
+  /** What the view was made from: answers made of it (a rendered table, a JSON text) are kept with it (memoized). */
+  reading: Cached<MonthReading>;
 };
 
-const caches = new WeakMap<WebContext, MonthCache>();
-
-/** One cache per mounted web (the page and the API share it). */
-export function monthCache(ctx: WebContext): MonthCache {
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new MonthCache({ ttlMs: CACHE_TTL_MS, maxRows: CACHE_MAX_ROWS })));
-  return cache;
-}
-
+/** The supporter's month for this view: read afresh, or kept from a view of the last moment (web-views.ts). */
 export async function loadMonthView(ctx: WebContext, userId: number, page: number): Promise<MonthView> {
   const now = ctx.now();
-  const header = await loadMonthHeader(ctx.db, userId, now, ctx.money.timeZone);
-  // A session outliving its user (an operator removed it) names nobody.
-  if (!header) throw new WebError(401, 'unauthenticated', 'this session names no user any more: sign in again');
-  const { period, locale, currency, identities, wallet, supporter } = header;
-  if (!supporter) return { period, locale, currency, identities, supporter: null };
   const settings = { feeBps: ctx.money.feeBps, policy: ctx.money.unspentPolicy };
-  const stamp = `${period}|${currency}|${supporter.budget}|${wallet}`;
-  const { shares, memo } = await monthCache(ctx).get(userId, stamp, now.getTime(), () => loadMonthShares(ctx.db, userId, period, settings, MONTH_PAGE_SIZE));
+  const reading = await ctx.views.month.get(userId, 'month', now.getTime(), async () => {
+    const header = await loadMonthHeader(ctx.db, userId, now, ctx.money.timeZone);
+    if (!header?.supporter) return header && { header };
+    return { header, shares: await loadMonthShares(ctx.db, userId, header.period, settings, MONTH_PAGE_SIZE) };
+  });
+  // A session outliving its user (an operator removed it) names nobody.
+  if (!reading.value) throw new WebError(401, 'unauthenticated', 'this session names no user any more: sign in again');
+  const { header: { period, locale, currency, identities, wallet, supporter }, shares } = reading.value;
+  if (!supporter || !shares) return { period, locale, currency, identities, supporter: null, reading };
   const pages = Math.max(1, Math.ceil(shares.count / MONTH_PAGE_SIZE));
   // A page past the last (the list shrank since the link was made) shows the last one.
   const at = Math.min(Math.max(1, page), pages);
   const min = supporter.budget < wallet ? supporter.budget : wallet;
   return {
-    period, locale, currency, identities,
+    period, locale, currency, identities, reading,
     supporter: {
       budget: supporter.budget, active: supporter.active, platforms: supporter.platforms, wallet, available: min > 0n ? min : 0n,
       charged: shares.charged, fee: shares.fee, distributable: shares.count ? shares.charged - shares.fee : 0n,
       flattrCount: shares.count, page: at, pages,
-      flattrs: shares.page(at), memo,
+      flattrs: shares.page(at),
     },
   };
 }

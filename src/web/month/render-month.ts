@@ -3,6 +3,7 @@ import { html, Html } from '../html.js';
 import type { MonthMessages } from '../messages/month.js';
 import type { WebLocale } from '../pick-locale.js';
 import { platformName, type WebMessages } from '../web-messages.js';
+import { memoized } from '../view-cache.js';
 import { itemLink } from './item-link.js';
 import type { MonthView } from './month-view.js';
 
@@ -95,14 +96,13 @@ function budgetForm(p: MonthPage): Html {
  * The list: one form around the table, each row's button naming its flattr,
  * so the CSRF token is in the page once rather than in a form per row, and the
  * table itself names nothing of the session: it is kept with the split
- * (view.memo) and a repeated view only pastes it in.
+ * (memoized with the view's reading) and a repeated view only pastes it in.
  */
 function flattrTable(p: MonthPage, s: NonNullable<MonthView['supporter']>): Html {
-  const { t } = p;
+  const { t, view } = p;
   if (s.flattrCount === 0) return html`<h2>${t.flattrs.title(0)}</h2><p>${t.flattrs.none}</p>`;
   const key = `table|${s.page}|${p.locale}`;
-  let table = s.memo.get(key);
-  if (table === undefined) s.memo.set(key, (table = tableRows(p, s).value));
+  const table = memoized(view.reading, key, () => tableRows(p, s).value);
   return html`<h2 id="flattrs">${t.flattrs.title(s.flattrCount)}</h2>
 <form method="post" action="/month/undo"><input type="hidden" name="_csrf" value="${p.csrfToken}">
 ${new Html(table)}

@@ -57,7 +57,8 @@ async function replyAdmin(
   const viewer = request.viewer;
   const [user] = viewer ? await ctx.db.$queryRawUnsafe<{ locale: string }[]>(`SELECT locale FROM users WHERE id = $1`, viewer.userId) : [];
   const { locale, m } = pageLocale(request, user?.locale);
-  const nav = await pageNav(ctx, request, 'admin');
+  // Only operators reach here (requireOperator asked the database afresh): the Operator link shows.
+  const nav = await pageNav(ctx, request, 'admin', { admin: true });
   const fmt = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: ctx.money.timeZone, timeZoneName: 'short' });
   const { title, body } = page({ locale, a: ADMIN_MESSAGES[locale], when: (d) => fmt.format(d), csrfToken: nav?.csrfToken });
   return replyPage(reply, 200, { locale, m, title, nav, body });

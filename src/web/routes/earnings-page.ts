@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { formatMoney, type Money } from '../../domain/money.js';
 import { formatDay, formatPeriod } from '../../notices/format-notice.js';
 import { payoutsSection } from '../../payments/payouts/web/payouts-section.js';
-import { loadCreatorEarnings, type CreatorEarnings, type MonthEarning } from '../earnings/load-creator-earnings.js';
+import { keptCreatorEarnings } from '../earnings/kept-earnings.js';
+import type { CreatorEarnings, MonthEarning } from '../earnings/load-creator-earnings.js';
 import { html, type Html } from '../html.js';
 import { EARNINGS_MESSAGES, type EarningsMessages } from '../messages/earnings.js';
 import { pageNav } from '../page-nav.js';
 import type { WebLocale } from '../pick-locale.js';
-import { pageLocale, replyPage } from '../reply-page.js';
+import { pageLocale, replyKeptPage, replyPage } from '../reply-page.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { platformName } from '../web-messages.js';
@@ -27,13 +28,17 @@ export function registerEarningsPage(scope: FastifyInstance, ctx: WebContext): v
     const query = earningsPageQuery.safeParse(request.query);
     if (!query.success) throw new WebError(422, 'invalid_input', 'page must be a whole number from 1');
     const userId = request.viewer.userId;
-    const earnings = await loadCreatorEarnings(ctx.db, userId, { holdDays: ctx.money.escrowHoldDays, page: query.data.page });
-    const nav = await pageNav(ctx, request, 'earnings', { admin: earnings.user.admin });
+    const reading = await keptCreatorEarnings(ctx, userId, query.data.page);
+    const earnings = reading.value;
+    const nav = await pageNav(ctx, request, 'earnings');
     const { locale, m } = pageLocale(request, earnings.user.locale);
     const e = EARNINGS_MESSAGES[locale];
     // Payouts through Stripe (its own module; empty when payments are off), in the balance's currency.
     const payouts = await payoutsSection(ctx, request, locale, earnings.balances[0]?.currency ?? 'EUR');
-    return replyPage(reply, 200, { locale, m, title: e.title, nav, body: earningsBody(ctx, e, locale, earnings, payouts) });
+    const page = () => ({ locale, m, title: e.title, nav, body: earningsBody(ctx, e, locale, earnings, payouts) });
+    // The payouts section is read on every view (a payout's state moves with Stripe's webhooks): such a page is made each time.
+    if (payouts !== '') return replyPage(reply, 200, page());
+    return replyKeptPage(request, reply, reading, `earnings|${locale}|${nav?.admin ?? false}`, page);
   });
 }
 

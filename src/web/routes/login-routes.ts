@@ -48,6 +48,7 @@ ${buttons.length ? html`<p class="actions">${buttons}</p><p class="muted">${with
       await endSession(ctx.db, request.viewer.sessionIdHash);
     }
     const session = await startSession(ctx.db, spent.userId, ctx.now());
+    ctx.views.forgetUser(spent.userId);
     setSessionCookie(ctx, reply, session.id, session.expiresAt);
     return reply.redirect('/', 303);
   });

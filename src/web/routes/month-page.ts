@@ -4,11 +4,11 @@ import { formatMoney } from '../../domain/money.js';
 import { MONTH_MESSAGES, type MonthMessages } from '../messages/month.js';
 import { changeBudget } from '../month/change-budget.js';
 import { describeBudgetRefusal } from '../month/budget-refusal.js';
-import { loadMonthView, monthCache } from '../month/month-view.js';
+import { loadMonthView } from '../month/month-view.js';
 import { monthName, renderMonth, type MonthPage } from '../month/render-month.js';
 import { undoFlattrById, type UndoOutcome } from '../month/undo-flattr-by-id.js';
 import type { WebLocale } from '../pick-locale.js';
-import { pageLocale, replyPage } from '../reply-page.js';
+import { pageLocale, replyKeptPage, replyPage } from '../reply-page.js';
 import type { Viewer } from '../viewer.js';
 import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
@@ -40,7 +40,7 @@ export function registerMonthPage(scope: FastifyInstance, ctx: WebContext): void
       if (!(error instanceof InvalidInputError)) throw error;
       return replyMonthPage(ctx, request, reply, 422, { budgetRefused: { error, amount, currency } });
     } finally {
-      monthCache(ctx).forget(viewer.userId);
+      ctx.views.forgetUser(viewer.userId);
     }
     return reply.redirect('/?done=budget', 303);
   });
@@ -50,7 +50,7 @@ export function registerMonthPage(scope: FastifyInstance, ctx: WebContext): void
     const raw = request.body?.flattr;
     const id = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? BigInt(raw) : undefined;
     const result = id === undefined ? { outcome: 'not_found' as const } : await undoFlattrById(ctx.db, viewer.userId, id, ctx.now());
-    monthCache(ctx).forget(viewer.userId);
+    ctx.views.forgetUser(viewer.userId);
     if (result.outcome === 'undone' || result.outcome === 'already_undone') return reply.redirect('/?done=undone#flattrs', 303);
     return replyMonthPage(ctx, request, reply, result.outcome === 'settling' ? 409 : 404, { undoRefused: result });
   });
@@ -64,13 +64,16 @@ export async function replyMonthPage(ctx: WebContext, request: FastifyRequest, r
   const [view, nav] = await Promise.all([loadMonthView(ctx, viewer.userId, page), pageNav(ctx, request, 'month')]);
   const { locale, m } = pageLocale(request, view.locale);
   const t = MONTH_MESSAGES[locale];
-  const done = status !== 200 ? undefined
-    : query?.done === 'undone' ? t.done.undone
-      : query?.done === 'budget' && view.supporter ? t.done.budget(formatMoney({ minor: view.supporter.budget, currency: view.currency }, locale)) : undefined;
-  return replyPage(reply, status, {
+  const said = status === 200 && (query?.done === 'undone' || query?.done === 'budget') ? query.done : undefined;
+  const done = said === 'undone' ? t.done.undone
+    : said === 'budget' && view.supporter ? t.done.budget(formatMoney({ minor: view.supporter.budget, currency: view.currency }, locale)) : undefined;
+  const build = () => ({
     locale, m, title: t.title, nav,
     body: renderMonth({ view, locale, t, m, csrfToken: viewer.csrfToken, timeZone: ctx.money.timeZone, feeBps: ctx.money.feeBps, done, error: refusal(o, t, locale) }),
   });
+  // A refusal is said once, about what was typed: never kept.
+  if (status !== 200) return replyPage(reply, status, build());
+  return replyKeptPage(request, reply, view.reading, `month|${view.supporter?.page ?? 1}|${locale}|${said ?? ''}|${nav?.admin ?? false}`, build);
 }
 
 function refusal(o: Outcome, t: MonthMessages, locale: WebLocale): MonthPage['error'] {

@@ -42,6 +42,8 @@ export function registerOAuthRoutes(scope: FastifyInstance, ctx: WebContext, lim
     request.log.info({ platform: provider.platform, userId: result.userId, outcome: result.outcome, claimedEscrow: result.escrowMoved.length > 0 }, 'signed in with a platform');
     if (!viewer) {
       const session = await startSession(ctx.db, result.userId, ctx.now());
+      // Signing in may have claimed an account (its escrow moved): the user's next views read afresh.
+      ctx.views.forgetUser(result.userId);
       setSessionCookie(ctx, reply, session.id, session.expiresAt);
     }
     return reply.redirect('/', 303);
