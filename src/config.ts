@@ -15,6 +15,8 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('{flattr}'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  // Worker processes (--role worker) serve /healthz, /readyz and /metrics here; unset: they listen on nothing.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Unset: the hub's own port on localhost, so links and the sign-in origin check match where it listens.
   PUBLIC_URL: url.optional(),
   FEE_BPS: z.coerce.number().int().min(0).max(10000).default(1000),
@@ -71,7 +73,8 @@ export type Config = {
   database: { url?: string; pgliteDir: string };
   dataDir: string;
   redis: { url?: string; queuePrefix: string };
-  http: { port: number; host: string; publicUrl: string };
+  /** `metricsPort`: where a worker-only process serves its probes and metrics (api processes serve them on `port`). */
+  http: { port: number; host: string; publicUrl: string; metricsPort?: number };
   money: { feeBps: number; timeZone: string; graceMinutes: number; escrowHoldDays: number; unspentPolicy: 'keep' | 'charity' };
   ingest: { concurrency: number; batchSize: number };
   /**
@@ -121,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, pgliteDir: `${e.DATA_DIR}/pglite` },
     dataDir: e.DATA_DIR,
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
-    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT || 3000}` },
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT || 3000}`, metricsPort: e.METRICS_PORT },
     money: { feeBps: e.FEE_BPS, timeZone: e.SETTLEMENT_TZ, graceMinutes: e.SETTLEMENT_GRACE_MINUTES, escrowHoldDays: e.ESCROW_HOLD_DAYS, unspentPolicy: e.UNSPENT_POLICY },
     ingest: { concurrency: e.INGEST_CONCURRENCY, batchSize: e.INGEST_BATCH_SIZE },
     settlement: { batchSize: e.SETTLEMENT_BATCH_SIZE, concurrency: e.SETTLEMENT_CONCURRENCY, lockSeconds: e.SETTLEMENT_LOCK_SECONDS },

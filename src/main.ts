@@ -42,6 +42,7 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
   const startLine = (fields: Record<string, unknown>, message: string) => logger.info(config.logFormat === 'pretty' ? {} : fields, message);
   try {
     if (options.role !== 'worker') await assertPortFree(config.http.port, config.http.host);
+    else if (config.http.metricsPort) await assertPortFree(config.http.metricsPort, config.http.host);
     const secrets = loadSecrets(config.secrets, config.dataDir, logger);
     const database = await runtime.db({ share: true });
     const { prisma, kind } = database;
@@ -133,14 +134,12 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
 
     let url: string | undefined;
     let adapters: PlatformAdapter[] = [];
+    const readiness = async () => ({
+      redis: await redis.ping().then((r) => r === 'PONG', () => false),
+      database: await prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
+    });
     if (options.role !== 'worker') {
-      const http = createHttpServer({
-        logger, metrics: runtime.metrics,
-        readiness: async () => ({
-          redis: await redis.ping().then((r) => r === 'PONG', () => false),
-          database: await prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
-        }),
-      });
+      const http = createHttpServer({ logger, metrics: runtime.metrics, readiness });
       runtime.onClose(() => http.close(), { name: 'http server' });
       await mountAdminQueues(http, await Promise.all(ALL_QUEUES.map((name) => runtime.queue(name))), secrets.adminToken);
       await (await import('./web/mount-web.js')).mountWeb(http, { config, db: prisma, redis, sessionSecret: secrets.sessionSecret, tokenEncryptionKey: secrets.tokenEncryptionKey, adminToken: secrets.adminToken, logger, now: options.now });
@@ -171,8 +170,19 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
       const { text, ...endpoints } = describeEndpoints(config.http.publicUrl);
       startLine({ url, ...endpoints, ...settles }, `http server listening on ${url}: ${text}; ${settlesText}`);
     } else {
+      // The workers' own counters (ingest, settlement, notices, X polls, payouts, reconciliation) are only in this process.
+      let probes: { url: string } | Record<string, never> = {};
+      if (config.http.metricsPort !== undefined) {
+        const http = createHttpServer({ logger, metrics: runtime.metrics, readiness });
+        runtime.onClose(() => http.close(), { name: 'metrics server' });
+        const level = http.log.level;
+        http.log.level = 'warn';
+        probes = { url: await http.listen({ port: config.http.metricsPort, host: config.http.host }).finally(() => { http.log.level = level; }) };
+        url = probes.url;
+      }
       const notices = [config.slack && 'slack', config.discord && 'discord'].filter((p): p is string => Boolean(p));
-      startLine({ notices, ...settles }, `workers started, notices sent to ${notices.join(' and ') || 'no platform (none configured)'}; ${settlesText}`);
+      const served = 'url' in probes ? `; /healthz, /readyz and /metrics on ${probes.url}` : '';
+      startLine({ notices, ...probes, ...settles }, `workers started, notices sent to ${notices.join(' and ') || 'no platform (none configured)'}${served}; ${settlesText}`);
     }
     return {
       runtime, url, adapters,
