@@ -19,19 +19,26 @@ export async function saveXGrant(tx: Tx | Db, cipher: TokenCipher, identityId: n
      ON CONFLICT (identity_id) DO UPDATE SET
        access_token = excluded.access_token, refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
        scopes = excluded.scopes, connected_at = excluded.connected_at, disconnected_at = NULL, disconnect_reason = NULL,
-       subscription_attempts = 0, subscription_retry_at = NULL, subscription_error = NULL`,
+       subscription_attempts = 0, subscription_retry_at = NULL, subscription_error = NULL, refresh_lease_until = NULL`,
     identityId, cipher.encrypt(grant.accessToken), grant.refreshToken ? cipher.encrypt(grant.refreshToken) : null, expiresAt, grant.scopes, now,
   );
 }
 
-/** The refreshed pair replaces the spent one; the connection itself is unchanged. */
-export async function rotateXGrant(tx: Tx, cipher: TokenCipher, identityId: number, grant: XGrant, now: Date): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `UPDATE x_tokens SET access_token = $2, refresh_token = coalesce($3, refresh_token), expires_at = $4, scopes = $5::text[], refreshed_at = $6
-      WHERE identity_id = $1`,
+/**
+ * The refreshed pair replaces the spent one, under the lease the refresh was
+ * claimed with (access-token.ts): false when the lease was lost meanwhile (a
+ * new sign-in stored its own grant, or the identity was disconnected), and
+ * then nothing is written. The connection itself is unchanged.
+ */
+export async function rotateXGrant(db: Tx | Db, cipher: TokenCipher, identityId: number, grant: XGrant, now: Date, lease: Date): Promise<boolean> {
+  const stored = await db.$executeRawUnsafe(
+    `UPDATE x_tokens SET access_token = $2, refresh_token = coalesce($3, refresh_token), expires_at = $4, scopes = $5::text[], refreshed_at = $6,
+            refresh_lease_until = NULL
+      WHERE identity_id = $1 AND refresh_lease_until = $7 AND disconnected_at IS NULL`,
     identityId, cipher.encrypt(grant.accessToken), grant.refreshToken ? cipher.encrypt(grant.refreshToken) : null,
-    new Date(now.getTime() + grant.expiresIn * 1000), grant.scopes, now,
+    new Date(now.getTime() + grant.expiresIn * 1000), grant.scopes, now, lease,
   );
+  return stored > 0;
 }
 
 /**

@@ -76,6 +76,30 @@ describe('X access tokens: refreshed before expiry, one refresh at a time, a rev
     expect(await source.isXConnected(id)).toBe(true);
   });
 
+  it('holds nothing of the database while X answers a refresh: the row stays writable, and a second caller waits for the first one\'s token', async () => {
+    const { id, issued } = await connected('1600000000000000006');
+    clock = new Date(clock.getTime() + 3 * 3600_000);
+    const before = x.calls('POST', '/2/oauth2/token').length;
+    x.slowDown('POST /2/oauth2/token', 1_500);
+    const first = tokens().accessTokenFor(id);
+    await expect.poll(() => x.calls('POST', '/2/oauth2/token').length, { interval: 20 }).toBe(before + 1);
+    // X is answering: a write to the same row must not wait for it (a row lock held through the call made it wait up to 30 s).
+    const started = performance.now();
+    await database.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '300ms'`);
+      await tx.$executeRawUnsafe(`UPDATE x_tokens SET subscription_attempts = subscription_attempts WHERE identity_id = $1`, id);
+    });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const second = tokens().accessTokenFor(id);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a).toBe(b);
+    expect(a).not.toBe(issued.access_token);
+    expect(x.calls('POST', '/2/oauth2/token')).toHaveLength(before + 1);
+    expect(await me(a)).toBe(200);
+    const [row] = await database.prisma.$queryRawUnsafe<{ refresh_lease_until: Date | null }[]>(`SELECT refresh_lease_until FROM x_tokens WHERE identity_id = $1`, id);
+    expect(row!.refresh_lease_until).toBeNull();
+  });
+
   it('a refresh X refuses (grant revoked) marks the identity disconnected, erases its tokens, and tells the hub once', async () => {
     const { id } = await connected('1600000000000000003');
     x.revokeUser('1600000000000000003');

@@ -96,6 +96,7 @@ export async function startFakeX(options: { routes?: FakeXRoute[]; now?: () => n
   const closedDms = new Set<string>();
   /** Next answers forced for a route key ("POST /2/activity/subscriptions"): a status and body, used once each. */
   const faults = new Map<string, FakeXReply[]>();
+  const delays = new Map<string, number[]>();
   const limits = new Map<string, Limit>();
   const usage = new Map<string, { count: number; resetAt: number }>();
   const routes: FakeXRoute[] = [];
@@ -136,6 +137,10 @@ export async function startFakeX(options: { routes?: FakeXRoute[]; now?: () => n
     /** The next `times` answers of `key` ("METHOD /path" as the route pattern sees it) are `reply`. */
     fail(key: string, reply: FakeXReply, times = 1) {
       faults.set(key, [...(faults.get(key) ?? []), ...Array.from({ length: times }, () => reply)]);
+    },
+    /** The next answer of `key` ("METHOD /path") comes `ms` late, as from a slow X. */
+    slowDown(key: string, ms: number) {
+      delays.set(key, [...(delays.get(key) ?? []), ms]);
     },
     /** Rate limit on a bucket, per token: `limit` requests per `windowMs` (X: per 15 minutes). */
     setLimit(bucket: string, limit: number, windowMs = 15 * 60_000) {
@@ -343,6 +348,8 @@ export async function startFakeX(options: { routes?: FakeXRoute[]; now?: () => n
       body: parseBody(rawBody, req.headers['content-type']), at: now(), ...credentials(req.headers.authorization),
     };
     requests.push(request);
+    const delay = delays.get(`${request.method} ${request.path}`)?.shift();
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     let reply: FakeXReply;
     let bucketHeaders: Record<string, string> = {};
     const matched = routes.map((route) => ({ route, match: route.method === request.method ? request.path.match(route.pattern) : null })).find((m) => m.match);
