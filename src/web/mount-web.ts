@@ -97,7 +97,11 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
       if (request.viewer && request.method !== 'GET' && request.method !== 'HEAD') ctx.views.forgetUser(request.viewer.userId);
     });
     scope.setErrorHandler((error, request, reply) => handleError(ctx, error, request, reply));
-    scope.addHook('onClose', async () => ctx.admin.close());
+    const stopSharing = await ctx.views.share(deps.redis, `${deps.config.redis.queuePrefix}:web-views:forget`, deps.logger);
+    scope.addHook('onClose', async () => {
+      await stopSharing();
+      await ctx.admin.close();
+    });
 
     scope.get(STYLESHEET_PATH, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
     registerLoginRoutes(scope, ctx, limitSignIn);

@@ -213,6 +213,10 @@ describe('month page', () => {
     const settings = await page(browser, '/settings');
     expect((await browser.postForm('/settings', { _csrf: csrfOf(settings), statement: 'on' })).status).toBe(303);
     expect(await page(browser)).toContain('Likes count only on the platforms you turn on, and none is on yet.');
+    // Back from a change made through another api process (its 303 says ?done=…): read afresh here too.
+    await w.db.$executeRawUnsafe(`UPDATE supporter_settings SET budget_minor = 4200 WHERE user_id = $1`, userId);
+    expect(await page(browser)).not.toContain('€42.00');
+    expect(await page(browser, '/?done=budget')).toContain('Budget saved: €42.00 a month.');
   });
 
   it('shows what settling the month gives each flattr, and a budget change changes the shares', async () => {

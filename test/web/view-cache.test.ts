@@ -1,6 +1,11 @@
+import { Redis as IORedis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/support/logger.js';
 import { acceptsGzip } from '../../src/web/prepared-answer.js';
 import { memoized, ViewCache } from '../../src/web/view-cache.js';
+import { WebViews } from '../../src/web/web-views.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { randomQueuePrefix } from '../support/queue.js';
 
 /** A reading that the test finishes by hand, counting how often it was asked for. */
 function readings() {
@@ -111,5 +116,26 @@ describe('acceptsGzip (RFC 9110 Accept-Encoding)', () => {
     [undefined, false], ['', false], ['identity', false], ['br', false], ['gzip;q=0', false], ['gzip;q=0.0, br', false],
   ])('%s: %s', (header, accepted) => {
     expect(acceptsGzip(header)).toBe(accepted);
+  });
+});
+
+describe('WebViews.share: api processes tell each other what to forget', () => {
+  it('a change made through one process makes the other read afresh', async () => {
+    const redis = new IORedis(TEST_REDIS_URL);
+    const channel = `${randomQueuePrefix()}:web-views:forget`;
+    const [a, b] = [new WebViews(), new WebViews()];
+    const stops = [await a.share(redis, channel, createLogger('silent')), await b.share(redis, channel, createLogger('silent'))];
+    try {
+      let reads = 0;
+      const read = async () => { reads++; return undefined; };
+      await b.month.get(7, 'month', 0, read);
+      await b.month.get(7, 'month', 1, read);
+      expect(reads).toBe(1);
+      a.forgetUser(7);
+      await expect.poll(async () => { await b.month.get(7, 'month', 2, read); return reads; }, { interval: 10 }).toBe(2);
+    } finally {
+      for (const stop of stops) await stop();
+      redis.disconnect();
+    }
   });
 });

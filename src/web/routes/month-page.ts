@@ -61,6 +61,8 @@ export async function replyMonthPage(ctx: WebContext, request: FastifyRequest, r
   const viewer = signedIn(request);
   const query = request.query as { page?: unknown; done?: unknown } | undefined;
   const page = typeof query?.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1;
+  // Back from a change (?done=…), perhaps made through another api process: this view shows it, read afresh.
+  if (status === 200 && (query?.done === 'undone' || query?.done === 'budget')) ctx.views.forgetHere(viewer.userId);
   const [view, nav] = await Promise.all([loadMonthView(ctx, viewer.userId, page), pageNav(ctx, request, 'month')]);
   const { locale, m } = pageLocale(request, view.locale);
   const t = MONTH_MESSAGES[locale];
