@@ -7,7 +7,7 @@ type Column = { table_name: string; column_name: string; data_type: string; char
 
 /** Values that satisfy the migrations' CHECK constraints. */
 const CHECKED: Record<string, unknown> = { 'flattrs.status': 'active', 'accounts.kind': 'wallet', 'accounts.identity_id': null, 'supporter_settlements.flattrs': 2,
-  'notifications.kind': 'digest', 'notifications.status': 'pending' };
+  'notifications.kind': 'digest', 'notifications.status': 'pending', 'monthly_topups.status': 'active' };
 
 /**
  * prisma/schema.prisma and the hand-written migrations must describe the same
