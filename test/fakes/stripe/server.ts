@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseStripeForm } from './form.js';
+import { createSavedCards } from './saved-cards.js';
 
 /**
  * A fake Stripe API that the real `stripe` client talks to (its host, port
@@ -15,6 +16,9 @@ import { parseStripeForm } from './form.js';
  * - GET /v1/payment_intents/:id and /v1/charges/:id (with `expand[]` of
  *   latest_charge, balance_transaction), GET /v1/balance_transactions (newest
  *   first, `created[gte]`, `limit`, `starting_after`), GET /v1/events/:id.
+ * - Saved cards (saved-cards.ts): customers, setup-mode Checkout Sessions,
+ *   GET /v1/setup_intents/:id, payment methods (detach), and PaymentIntents
+ *   confirmed off-session, which succeed or fail as the test set the card.
  * - The secret key is checked (401 authentication_error otherwise).
  * - `Idempotency-Key` on POSTs: the same key with the same parameters answers
  *   the first response again (`Idempotent-Replayed: true`), with other
@@ -116,6 +120,7 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
   }
 
   function createSession(p: StripeObject): FakeStripeReply {
+    if (p.mode === 'setup') return savedCards.createSetupSession(p);
     if (p.mode !== 'payment') return error(400, 'invalid_request_error', 'This fake supports mode=payment only.', { param: 'mode' });
     const items = (p.line_items ?? []) as StripeObject[];
     if (items.length === 0) return error(400, 'invalid_request_error', 'line_items is required in payment mode.', { param: 'line_items' });
@@ -270,8 +275,10 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
     if (objectId.startsWith('pi_')) return paymentIntents.get(objectId);
     if (objectId.startsWith('txn_')) return balanceTransactions.find((t) => t.id === objectId);
     if (objectId.startsWith('cs_')) return sessions.get(objectId);
-    return undefined;
+    return savedCards.lookup(objectId);
   }
+
+  const savedCards = createSavedCards({ id, seconds, event, capture, error, notFound, sessions, paymentIntents, base: () => base });
 
   const expands = (p: StripeObject): string[] => (Array.isArray(p.expand) ? p.expand.map(String) : []);
 
@@ -299,6 +306,11 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
       return ch ? { status: 200, body: expand(ch, expands(r.params)) } : notFound('charge', m[1]!);
     } },
     { method: 'GET', pattern: /^\/v1\/balance_transactions$/, handle: (_m, r) => listBalanceTransactions(r.params) },
+    { method: 'GET', pattern: /^\/v1\/setup_intents\/([^/]+)$/, handle: (m, r) => {
+      const seti = savedCards.lookup(m[1]!);
+      return seti?.object === 'setup_intent' ? { status: 200, body: expand(seti, expands(r.params)) } : notFound('setup_intent', m[1]!);
+    } },
+    ...savedCards.routes,
     { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handle: (m) => {
       const e = events.get(m[1]!);
       return e ? { status: 200, body: e } : notFound('event', m[1]!);
@@ -401,6 +413,11 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
     refundCharge,
     loseDispute,
     expireSession,
+    ...savedCards.helpers,
+    /** The events Stripe sent about an object (a PaymentIntent's succeeded or payment_failed), oldest first; of one type if given. */
+    eventsAbout(objectId: string, type?: string): StripeObject[] {
+      return [...events.values()].filter((e) => e.data.object.id === objectId && (!type || e.type === type));
+    },
     /** The charge of a paid session. */
     chargeOf(sessionId: string): StripeObject {
       const intent = paymentIntents.get(sessions.get(sessionId)?.payment_intent);
