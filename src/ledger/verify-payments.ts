@@ -22,7 +22,7 @@ export const PAYMENT_CHECKS: readonly LedgerCheck[] = [
                       WHEN t.id IS NULL THEN 'paid but not credited'
                       ELSE 'credited ' || coalesce(-x.amount, 0) || ' from Stripe for ' || s.amount END AS detail
             FROM (SELECT * FROM topup_sessions WHERE status = 'paid') s
-            FULL JOIN (SELECT * FROM transfers WHERE kind = 'topup') t ON t.id = s.credit_transfer_id AND t.idempotency_key = 'topup:' || s.stripe_session_id
+            FULL JOIN (SELECT * FROM transfers WHERE kind = 'topup') t ON t.id = s.credit_transfer_id AND t.idempotency_key = 'topup:' || coalesce(s.stripe_session_id, s.payment_intent_id)
             LEFT JOIN LATERAL (SELECT sum(e.amount) AS amount FROM entries e JOIN accounts a ON a.id = e.account_id
                                 WHERE e.transfer_id = t.id AND a.kind = 'external_stripe') x ON true
            WHERE s.id IS NULL OR t.id IS NULL OR coalesce(-x.amount, 0) <> s.amount LIMIT 1`,

@@ -53,11 +53,12 @@ export const creditTopupHandler: StripeEventHandler = {
  * The Stripe fee of a paid top-up, from its charge's balance transaction
  * (known once Stripe has it: "where known"). It is recorded on the top-up
  * row, not in the ledger: the hub absorbs it and the wallet gets the full
- * amount; reconciliation reads the net from Stripe.
+ * amount; reconciliation reads the net from Stripe. `stripeRef` names the
+ * top-up by its Checkout Session, or a monthly one by its PaymentIntent.
  */
-export async function recordStripeFee(db: Db, stripe: Parameters<NonNullable<StripeEventHandler['after']>>[2]['stripe'], sessionId: string): Promise<void> {
+export async function recordStripeFee(db: Db, stripe: Parameters<NonNullable<StripeEventHandler['after']>>[2]['stripe'], stripeRef: string): Promise<void> {
   const [row] = await db.$queryRawUnsafe<{ id: bigint; payment_intent_id: string | null }[]>(
-    `SELECT id, payment_intent_id FROM topup_sessions WHERE stripe_session_id = $1 AND status = 'paid' AND stripe_fee IS NULL`, sessionId,
+    `SELECT id, payment_intent_id FROM topup_sessions WHERE (stripe_session_id = $1 OR payment_intent_id = $1) AND status = 'paid' AND stripe_fee IS NULL`, stripeRef,
   );
   if (!row?.payment_intent_id) return;
   const intentId = row.payment_intent_id;

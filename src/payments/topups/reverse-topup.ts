@@ -28,6 +28,8 @@ const disputeSchema = z.object({
  */
 async function topupOfCharge(tx: Tx, paymentIntent: string | null | undefined, metadata: Record<string, string> | null | undefined): Promise<TopupRow | undefined> {
   const row = paymentIntent ? await lockTopupByPaymentIntent(tx, paymentIntent) : undefined;
+  // A monthly top-up knows its intent before it is credited: its refund waits for the credit too.
+  if (row && row.status !== 'paid') throw new Error(`top-up ${row.id} is not credited yet: its refund or dispute waits for Stripe's next delivery`);
   if (!row && metadata?.flattr_topup_id) throw new Error(`top-up ${metadata.flattr_topup_id} is not credited yet: its refund or dispute waits for Stripe's next delivery`);
   return row;
 }

@@ -1,8 +1,11 @@
+import { monthlyChargeFailedHandler, monthlyChargeSucceededHandler } from '../monthly/monthly-charge-events.js';
+import { monthlySetupCompletedHandler } from '../monthly/monthly-setup-completed.js';
 import { accountUpdatedHandler } from '../payouts/connect-account.js';
 import { transferReversedHandler } from '../payouts/transfer-reversed.js';
 import { creditTopupHandler } from '../topups/credit-topup.js';
 import { expireTopupHandler, failTopupHandler } from '../topups/expire-topup.js';
 import { disputeLostHandler, refundHandler } from '../topups/reverse-topup.js';
+import { byCheckoutMode } from './by-checkout-mode.js';
 import type { StripeEventHandler } from './handler.js';
 
 /**
@@ -10,7 +13,7 @@ import type { StripeEventHandler } from './handler.js';
  * ignored. One line per type: a module adds its handlers here.
  */
 export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>> = {
-  'checkout.session.completed': creditTopupHandler,
+  'checkout.session.completed': byCheckoutMode({ payment: creditTopupHandler, setup: monthlySetupCompletedHandler }),
   'checkout.session.async_payment_succeeded': creditTopupHandler,
   'checkout.session.expired': expireTopupHandler,
   'checkout.session.async_payment_failed': failTopupHandler,
@@ -18,4 +21,6 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>>
   'charge.dispute.closed': disputeLostHandler,
   'account.updated': accountUpdatedHandler,
   'transfer.reversed': transferReversedHandler,
+  'payment_intent.succeeded': monthlyChargeSucceededHandler,
+  'payment_intent.payment_failed': monthlyChargeFailedHandler,
 };
