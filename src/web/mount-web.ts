@@ -113,6 +113,7 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     registerWalletPage(scope, ctx, { topups: Boolean(deps.config.stripe) });
     // Stripe top-ups (issue 17): the stripe package loads only when payments are configured.
     if (deps.config.stripe) (await import('./topup/topup-routes.js')).registerTopupRoutes(scope, ctx, deps.config.stripe);
+    if (deps.config.stripe) (await import('./topup/monthly-topup-routes.js')).registerMonthlyTopupRoutes(scope, ctx, deps.config.stripe);
     registerEarningsPage(scope, ctx);
     // Creator payouts through Stripe Connect: the stripe package loads only when configured.
     if (deps.config.stripe) (await import('../payments/payouts/web/payouts-routes.js')).registerPayoutsRoutes(scope, ctx, { stripe: (await import('../payments/stripe-client.js')).createStripe(deps.config.stripe), minimum: deps.config.stripe.payoutMinimum });

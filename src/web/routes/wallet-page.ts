@@ -2,9 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/money.js';
 import { formatPeriod } from '../../notices/format-notice.js';
 import { loadWalletMovements, type WalletMovement } from '../../people/load-wallet-movements.js';
+import { loadMonthlyTopup } from '../../payments/monthly/load-monthly-topup.js';
 import { loadOwed } from '../../payments/topups/load-owed.js';
 import { html } from '../html.js';
+import { MONTHLY_TOPUP_MESSAGES } from '../messages/monthly-topup.js';
 import { TOPUP_MESSAGES } from '../messages/topup.js';
+import { renderMonthlyTopup, type MonthlyFormState } from '../topup/render-monthly-topup.js';
 import { renderTopupForm, type TopupFormState } from '../topup/render-topup.js';
 import type { WalletMessages } from '../messages/wallet.js';
 import { WALLET_MESSAGES } from '../messages/wallet.js';
@@ -23,14 +26,18 @@ export const WALLET_PAGE_SIZE = 50;
  * pages on, as the "older" link builds it).
  */
 export function registerWalletPage(scope: FastifyInstance, ctx: WebContext, options: { topups?: boolean } = {}): void {
-  scope.get<{ Querystring: { before?: string; topup?: string } }>('/wallet', async (request, reply) => {
+  scope.get<{ Querystring: { before?: string; topup?: string; monthly?: string } }>('/wallet', async (request, reply) => {
     const back = request.query.topup === 'paid' || request.query.topup === 'cancelled' ? request.query.topup : undefined;
-    return replyWallet(ctx, request as FastifyRequest, reply, 200, { before: request.query.before, topups: options.topups, topup: { back } });
+    const monthly = request.query.monthly === 'on' || request.query.monthly === 'cancelled' || request.query.monthly === 'off' ? request.query.monthly : undefined;
+    return replyWallet(ctx, request as FastifyRequest, reply, 200, { before: request.query.before, topups: options.topups, topup: { back }, monthly: { back: monthly } });
   });
 }
 
-/** The wallet page; with `topups` (Stripe configured) its "Add money" form, in the state a top-up left it (src/web/topup/). */
-export async function replyWallet(ctx: WebContext, request: FastifyRequest, reply: FastifyReply, status: number, o: { before?: string; topups?: boolean; topup?: TopupFormState }): Promise<FastifyReply> {
+/**
+ * The wallet page; with `topups` (Stripe configured) its "Add money" form and
+ * its monthly top-up section, in the state a request left them (src/web/topup/).
+ */
+export async function replyWallet(ctx: WebContext, request: FastifyRequest, reply: FastifyReply, status: number, o: { before?: string; topups?: boolean; topup?: TopupFormState; monthly?: MonthlyFormState }): Promise<FastifyReply> {
   const viewer = request.viewer;
   if (viewer?.via !== 'session') throw new WebError(401, 'unauthenticated', 'sign in to see your wallet');
   const raw = o.before;
@@ -44,12 +51,16 @@ export async function replyWallet(ctx: WebContext, request: FastifyRequest, repl
   const topupForm = o.topups && o.topup !== undefined && raw === undefined
     ? renderTopupForm({ t: TOPUP_MESSAGES[locale], locale, currency: await walletCurrency(ctx, viewer.userId), csrfToken: viewer.csrfToken, state: o.topup, owed: await loadOwed(ctx.db, viewer.userId) })
     : '';
+  const monthlySection = o.topups && o.topup !== undefined && raw === undefined
+    ? renderMonthlyTopup({ t: MONTHLY_TOPUP_MESSAGES[locale], locale, csrfToken: viewer.csrfToken, view: await loadMonthlyTopup(ctx.db, viewer.userId), state: o.monthly ?? {} })
+    : '';
   return replyPage(reply, status, {
     locale, m, title: w.title, nav: user.nav,
     body: html`<h1>${w.title}</h1>
 <h2>${w.balance}</h2>
 ${nonZero.length === 0 ? html`<p>${w.empty}</p>` : html`<p class="amount">${nonZero.map((b) => formatMoney(b, locale)).join(' + ')}</p>`}
 ${topupForm}
+${monthlySection}
 <h2>${w.movements}</h2>
 ${page.movements.length === 0 ? html`<p class="muted">${w.none}</p>` : html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${w.date}</th><th scope="col">${w.what}</th><th scope="col" class="num">${w.amount}</th></tr></thead>
