@@ -129,6 +129,14 @@ export async function startHub(config: Config, options: { role: HubRole; runtime
         });
         runtime.onClose(() => payouts.close(), { name: 'payouts worker' });
         await schedulePayouts(await runtime.queue(QUEUES.payouts), config.money.timeZone);
+        // Monthly top-ups equal to the budget, charged to saved cards after the period close.
+        const [{ createTopupsWorker }, { scheduleMonthlyTopups }] = await Promise.all([import('../workers/topups.worker.js'), import('./payments/monthly/monthly-topup-jobs.js')]);
+        const topups = createTopupsWorker({
+          db: prisma, stripe: createStripe(config.stripe), connection: await runtime.workerConnection(), prefix: config.redis.queuePrefix,
+          timeZone: config.money.timeZone, logger: logger.child({ worker: 'topups' }), now: options.now,
+        });
+        runtime.onClose(() => topups.close(), { name: 'topups worker' });
+        await scheduleMonthlyTopups(await runtime.queue(QUEUES.topups), config.money);
       }
     }
 

@@ -13,6 +13,8 @@ export const QUEUES = {
   xPoll: 'x-poll',
   /** Creator payouts through Stripe Connect (monthly) and the daily reconciliation with Stripe (src/payments). */
   payouts: 'payouts',
+  /** Monthly top-ups equal to the budget, charged to saved cards at the start of each period (src/payments/monthly). */
+  topups: 'topups',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -170,6 +170,14 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
     .option('--json', 'print the result as JSON')
     .action((o: { dryRun?: boolean; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/payouts-run.js')).payoutsRunCommand(rt, o)));
 
+  program.command('topups').description('monthly top-ups equal to the budget, charged to saved cards through Stripe')
+    .command('run')
+    .description("charge each supporter whose monthly top-up is on their budget for the period, once (and resend charges left unanswered); exit 1 if one stays pending")
+    .option('--dry-run', 'show what would be charged and skipped; write nothing, call nothing')
+    .option('--period <YYYY-MM>', 'the period charged (default: the current one in SETTLEMENT_TZ)')
+    .option('--json', 'print the result as JSON')
+    .action((o: { dryRun?: boolean; period?: string; json?: boolean }) => withRuntime(run, async (rt) => (await import('./commands/topups-run.js')).topupsRunCommand(rt, o)));
+
   program.command('payments').description('money in and out through Stripe')
     .command('reconcile')
     .description("compare the ledger's Stripe movements with Stripe's balance transactions; exit 1 listing every difference")
