@@ -190,4 +190,17 @@ describe('monthly top-ups: a saved card charged the budget once per period', { t
     expect(JSON.parse((await w.webhooks.deliver(refunded)).body).outcome).toMatch(/^refund: 2500 EUR from the wallet \(top-up \d+\)$/);
     expect(await w.balance(userId)).toBe(0n);
   });
+
+  it('a lost dispute of a monthly charge takes it back from the wallet, once', async () => {
+    const userId = await w.supporter('T1:UMONDISPUTE', 'EUR', '10.00');
+    await saveCard(userId);
+    await run();
+    const intent = intentsAt(userId)[0]!;
+    await deliverAbout(intent.id, 'payment_intent.succeeded');
+    await creditWallet(w.db, { platform: 'slack', externalId: 'T1:UMONDISPUTE', amount: '2.00' });
+    const { closed } = w.fake.loseDispute(intent.latest_charge);
+    expect(JSON.parse((await w.webhooks.deliver(closed)).body).outcome).toMatch(/^dispute: 1000 EUR from the wallet \(top-up \d+\)$/);
+    expect(JSON.parse((await w.webhooks.deliver(closed)).body).outcome).toBe('already processed');
+    expect(await w.balance(userId)).toBe(200n);
+  });
 });
