@@ -66,7 +66,7 @@ describe('monthly top-ups: a saved card charged the budget once per period', { t
     expect(of(first, userId)).toMatchObject({ action: 'charge', amount: 3500n, outcome: { status: 'charged' } });
     const [call] = intentCalls(userId);
     expect(call!.idempotencyKey).toBe(`auto-topup:${userId}:${PERIOD}`);
-    expect(call!.params).toMatchObject({ amount: '3500', currency: 'eur', customer: customer.id, payment_method: mandate!.payment_method_id, confirm: 'true', off_session: 'true' });
+    expect(call!.params).toMatchObject({ amount: '3500', currency: 'eur', customer: customer.id, payment_method: mandate!.payment_method_id, confirm: 'true', off_session: 'true', automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' } });
     // Charged at Stripe, not yet credited: only the webhook credits.
     expect(await w.balance(userId)).toBe(0n);
 

@@ -34,6 +34,8 @@ export async function chargeMonthlyTopup(db: Db, stripe: Stripe, charge: Charge,
       payment_method: charge.paymentMethodId,
       confirm: true,
       off_session: true,
+      // Nobody is there to follow a redirect: a payment method that needs one fails instead (Stripe then asks for no return_url).
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       description: `flattr-hub monthly top-up ${charge.period}`,
       metadata: { flattr_topup_id: String(topupId), flattr_user_id: String(charge.userId), flattr_monthly_period: charge.period },
     }, { idempotencyKey: charge.idempotencyKey }), retry);

@@ -114,6 +114,10 @@ export function createSavedCards(core: SavedCardsCore) {
     if (method && method.customer !== (p.customer ?? null)) {
       return core.error(400, 'invalid_request_error', 'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again.', { param: 'payment_method' });
     }
+    // Payment methods from the Dashboard are the default (API 2023-08-16 on): confirming at once needs a return_url unless redirects are off.
+    if (p.confirm === 'true' && !p.return_url && !p.payment_method_types && p.automatic_payment_methods?.allow_redirects !== 'never') {
+      return core.error(400, 'invalid_request_error', 'This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don\'t want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.');
+    }
     const intent: StripeObject = {
       id: core.id('pi'), object: 'payment_intent', amount, amount_received: 0, created: core.seconds(), currency,
       customer: p.customer ?? null, description: p.description ?? null, last_payment_error: null, latest_charge: null, livemode: false,
