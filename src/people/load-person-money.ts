@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { Platform } from '../domain/like-event.js';
 import type { Money } from '../domain/money.js';
+import { loadOwed } from '../payments/topups/load-owed.js';
 
 export type IdentityRef = { platform: string; externalId: string; handle: string | null };
 
@@ -17,7 +18,8 @@ export type PersonMoney = {
   identity: IdentityRef;
   userId: number | null;
   identities: IdentityRef[];
-  supporter?: { currency: string; budget: Money; active: boolean; platforms: string[]; wallet: Money; pendingFlattrs: number; pendingPeriods: string[] };
+  /** `owed`: what refunds or lost disputes left them owing, per currency (empty when nothing); their likes wait until it is settled. */
+  supporter?: { currency: string; budget: Money; active: boolean; platforms: string[]; wallet: Money; owed: Money[]; pendingFlattrs: number; pendingPeriods: string[] };
   creator: { balances: Money[]; lastPeriod?: { period: string; received: Money[]; supporters: number }; escrow: EscrowWaiting[] };
 };
 
@@ -60,6 +62,7 @@ async function supporterSide(db: Db, userId: number): Promise<PersonMoney['suppo
   );
   return {
     currency: row.currency, budget: { minor: row.budget_minor, currency: row.currency }, active: row.active, platforms: row.platforms, wallet,
+    owed: await loadOwed(db, userId),
     pendingFlattrs: pending.reduce((sum, p) => sum + p.n, 0), pendingPeriods: pending.map((p) => p.period),
   };
 }

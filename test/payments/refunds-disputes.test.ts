@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { renderPerson } from '../../src/cli/commands/person-show.js';
+import { loadPersonMoney } from '../../src/people/load-person-money.js';
 import { createPaymentsWorld, type PaymentsWorld } from './support/payments-world.js';
 
 const outcome = (res: { body: string }) => (JSON.parse(res.body) as { outcome: string }).outcome;
@@ -35,14 +37,20 @@ describe('refunds and disputes of Stripe top-ups', { timeout: 60_000 }, () => {
     expect(outcome(await w.webhooks.deliver(w.fake.event('charge.refunded', refund.data.object)))).toMatch(/^ignored: refunds of ch_test_\w+ already taken back$/);
     expect(await w.balance(ana, 'receivable')).toBe(-2000n);
 
-    // While Ana owes, her likes are not flattrs.
+    // While Ana owes, her likes are not flattrs, and `flattr supporter show` says what she owes.
     expect(await w.like('T1:UANA')).toEqual({ kind: 'ignored', reason: 'receivable_open' });
+    const owing = await loadPersonMoney(w.db, 'slack', 'T1:UANA', 90);
+    expect(owing?.supporter?.owed).toEqual([{ minor: 2000n, currency: 'EUR' }]);
+    expect(renderPerson(owing!, 'supporter')).toContain('  owes        €20.00 after a refund or lost dispute; likes are not flattrs until a top-up or wallet credit settles it');
 
     const second = await w.topup(ana, '30');
     expect(outcome(await w.webhooks.deliver(w.pay(second.url)))).toBe(`credited 1000 EUR to the wallet, 2000 to what was owed (top-up ${second.topupId})`);
     expect(await w.balance(ana)).toBe(1000n);
     expect(await w.balance(ana, 'receivable')).toBe(0n);
     expect(await w.like('T1:UANA')).toEqual({ kind: 'accepted' });
+    const settled = await loadPersonMoney(w.db, 'slack', 'T1:UANA', 90);
+    expect(settled?.supporter?.owed).toEqual([]);
+    expect(renderPerson(settled!, 'supporter').some((line) => line.includes('owes'))).toBe(false);
   });
 
   it('a top-up smaller than what is owed goes all to the receivable, and flattring stays paused', async () => {

@@ -25,7 +25,7 @@ describe('a person\'s money, both sides', () => {
     const person = await loadPersonMoney(db(), 'slack', 'T1:S0', HOLD_DAYS);
     expect(person?.supporter).toEqual({
       currency: 'EUR', budget: { minor: 1000n, currency: 'EUR' }, active: true, platforms: ['slack'],
-      wallet: { minor: 2500n, currency: 'EUR' }, pendingFlattrs: 1, pendingPeriods: ['2026-11'],
+      wallet: { minor: 2500n, currency: 'EUR' }, owed: [], pendingFlattrs: 1, pendingPeriods: ['2026-11'],
     });
     expect(renderPerson(person!, 'supporter').slice(0, 5)).toEqual([
       expect.stringMatching(/^slack:T1:S0 \(user \d+\)$/),

@@ -42,7 +42,7 @@ describe('JSON API', () => {
       identities: [{ platform: 'slack', externalId: id, handle: null }],
       supporter: {
         currency: 'EUR', budget: { minor: 3500, currency: 'EUR' }, active: true, platforms: ['slack'],
-        wallet: { minor: 2000, currency: 'EUR' }, pendingFlattrs: 0, pendingPeriods: [],
+        wallet: { minor: 2000, currency: 'EUR' }, owed: [], pendingFlattrs: 0, pendingPeriods: [],
       },
       creator: { balances: [], lastPeriod: null, escrow: [] },
       auth: { via: 'session', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },

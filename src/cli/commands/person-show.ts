@@ -29,6 +29,7 @@ export function renderPerson(p: PersonMoney, first: 'supporter' | 'creator'): st
     'as a supporter',
     `  budget      ${money(p.supporter.budget)} a month, ${p.supporter.active ? 'active' : 'paused'}, on ${p.supporter.platforms.join(', ') || 'no platform yet'}`,
     `  wallet      ${money(p.supporter.wallet)}`,
+    ...p.supporter.owed.map((o) => `  owes        ${money(o)} after a refund or lost dispute; likes are not flattrs until a top-up or wallet credit settles it`),
     `  flattrs     ${plural(p.supporter.pendingFlattrs, 'flattr')} not settled yet${p.supporter.pendingPeriods.length ? ` (${p.supporter.pendingPeriods.join(', ')})` : ''}`,
   ] : [];
   const c = p.creator;

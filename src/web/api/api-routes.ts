@@ -40,7 +40,7 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
     return {
       user: { id: account.userId, locale: account.locale, currency: account.currency },
       identities: account.identities.map((i) => ({ ...i, platform: i.platform as Platform })),
-      supporter: s ? { ...s, budget: jsonMoney(s.budget), wallet: jsonMoney(s.wallet) } : null,
+      supporter: s ? { ...s, budget: jsonMoney(s.budget), wallet: jsonMoney(s.wallet), owed: s.owed.map(jsonMoney) } : null,
       creator: {
         balances: (person?.creator.balances ?? []).map(jsonMoney),
         lastPeriod: person?.creator.lastPeriod ? { ...person.creator.lastPeriod, received: person.creator.lastPeriod.received.map(jsonMoney) } : null,

@@ -21,6 +21,7 @@ export const meSchema = z.object({
     active: z.boolean(),
     platforms: z.array(z.string()).describe('platforms whose likes count'),
     wallet: moneySchema,
+    owed: z.array(moneySchema).describe('what refunds or lost disputes left the supporter owing, per currency (empty when nothing): their likes are not flattrs until it is settled'),
     pendingFlattrs: z.number().int().describe('active flattrs of periods not settled yet'),
     pendingPeriods: z.array(z.string()),
   }).nullable().describe('null until the user joins as a supporter'),
