@@ -2,17 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { parseAmount, type Money } from '../domain/money.js';
-import { ensureAccounts } from '../ledger/accounts.js';
 import { accountBalance } from '../ledger/balance.js';
-import { postTransfer } from '../ledger/post-transfer.js';
 import { parsePlatform } from '../supporters/set-supporter.js';
+import { postMoneyIn } from './post-money-in.js';
 
 export type WalletCredit = { platform: string; externalId: string; amount: string; currency?: string; idempotencyKey?: string };
-export type WalletCreditResult = { userId: number; credited: Money; balance: Money; created: boolean };
+/** `settled`: the part of the credit that paid what the supporter owed (zero when they owed nothing). */
+export type WalletCreditResult = { userId: number; credited: Money; settled: Money; balance: Money; created: boolean };
 
 /**
  * Manual funding: money in from outside (external account) to a supporter's
- * wallet, as one balanced transfer. The wallet currency is the supporter's;
+ * wallet, as one balanced transfer. Like a Stripe top-up (postMoneyIn), it
+ * pays what the supporter owes after a refund or lost dispute first, which
+ * lifts the pause on their likes once settled. The wallet currency is the supporter's;
  * a credit in another currency is refused rather than converted. With an
  * idempotency key, the same credit again returns the first (`created:
  * false`) and anything else under that key is refused (money rule 11).
@@ -20,13 +22,15 @@ export type WalletCreditResult = { userId: number; credited: Money; balance: Mon
 export async function creditWallet(db: Db, input: WalletCredit): Promise<WalletCreditResult> {
   const platform = parsePlatform(input.platform);
   return db.$transaction(async (tx) => {
-    // FOR SHARE of the user: a currency change (resolve-currency-change.ts)
+    // The user's row lock: a currency change (resolve-currency-change.ts)
     // waits for this credit and then sees the money, or commits first and
     // this credit reads the new currency; never a credit into a wallet whose
-    // currency just changed away.
+    // currency just changed away. FOR UPDATE, not FOR SHARE, because the
+    // credit reads what is owed: two credits (or a credit and a top-up,
+    // which take the same lock) never both pay one debt.
     const rows = await tx.$queryRawUnsafe<{ user_id: number; currency: string }[]>(
       `SELECT u.id AS user_id, trim(u.currency) AS currency FROM identities i JOIN users u ON u.id = i.user_id
-        WHERE i.platform = $1 AND i.external_id = $2 FOR SHARE OF u`,
+        WHERE i.platform = $1 AND i.external_id = $2 FOR UPDATE OF u`,
       platform, input.externalId,
     );
     if (!rows[0]) throw new InvalidInputError('external-id', `no supporter ${platform}:${input.externalId}; create one with "flattr supporter set" first`);
@@ -40,22 +44,18 @@ export async function creditWallet(db: Db, input: WalletCredit): Promise<WalletC
       throw new InvalidInputError('currency', `the supporter's wallet is in ${currency}, not ${amount.currency}`);
     }
 
-    const [external, wallet] = await ensureAccounts(tx, [
-      { kind: 'external', currency: amount.currency },
-      { kind: 'wallet', userId, currency: amount.currency },
-    ]);
     // The same key for another amount, currency or supporter throws
     // IdempotencyKeyConflictError, and the transaction writes nothing.
-    const { created } = await postTransfer(tx, {
+    const posted = await postMoneyIn(tx, {
+      userId, currency: amount.currency, amount: amount.minor, from: 'external',
       kind: 'funding',
       idempotencyKey: input.idempotencyKey ?? `funding:${randomUUID()}`,
       memo: `wallet credit ${platform}:${input.externalId}`,
-      entries: [
-        { accountId: external!, currency: amount.currency, amount: -amount.minor },
-        { accountId: wallet!, currency: amount.currency, amount: amount.minor },
-      ],
     });
-    return { userId, credited: amount, balance: { minor: await accountBalance(tx, wallet!), currency: amount.currency }, created };
+    return {
+      userId, credited: amount, settled: { minor: posted.settled, currency: amount.currency },
+      balance: { minor: await accountBalance(tx, posted.walletAccountId), currency: amount.currency }, created: posted.created,
+    };
   });
 }
 

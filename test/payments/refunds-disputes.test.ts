@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderPerson } from '../../src/cli/commands/person-show.js';
+import { IdempotencyKeyConflictError } from '../../src/domain/errors.js';
 import { loadPersonMoney } from '../../src/people/load-person-money.js';
+import { creditWallet } from '../../src/wallet/credit-wallet.js';
 import { createPaymentsWorld, type PaymentsWorld } from './support/payments-world.js';
 
 const outcome = (res: { body: string }) => (JSON.parse(res.body) as { outcome: string }).outcome;
@@ -70,6 +72,37 @@ describe('refunds and disputes of Stripe top-ups', { timeout: 60_000 }, () => {
     expect(await w.balance(bo)).toBe(0n);
     expect(await w.balance(bo, 'receivable')).toBe(-400n);
     expect(await w.like('T1:UBO')).toEqual({ kind: 'ignored', reason: 'receivable_open' });
+  });
+
+  it('a manual wallet credit pays what is owed first, as a top-up does, and lifts the pause; its key replayed is the same credit', async () => {
+    w.clock.now = new Date('2027-01-10T12:00:00Z');
+    const fay = await w.supporter('T1:UFAY', 'EUR', '10.00');
+    const topup = await w.topup(fay, '10');
+    await w.webhooks.deliver(w.pay(topup.url));
+    expect(await w.like('T1:UFAY')).toEqual({ kind: 'accepted' });
+    w.clock.now = new Date('2027-02-02T12:00:00Z');
+    await w.settle('2027-01');
+    await w.webhooks.deliver(w.fake.refundCharge(w.fake.chargeOf(sessionOf(topup.url)).id));
+    expect(await w.balance(fay, 'receivable')).toBe(-1000n);
+
+    const credit = (amount: string, idempotencyKey: string) => creditWallet(w.db, { platform: 'slack', externalId: 'T1:UFAY', amount, idempotencyKey });
+    expect(await credit('4.00', 'gift-fay-1')).toMatchObject({ settled: { minor: 400n, currency: 'EUR' }, balance: { minor: 0n, currency: 'EUR' }, created: true });
+    expect(await w.balance(fay, 'receivable')).toBe(-600n);
+    expect(await w.like('T1:UFAY')).toEqual({ kind: 'ignored', reason: 'receivable_open' });
+    expect(await credit('15.00', 'gift-fay-2')).toMatchObject({ settled: { minor: 600n, currency: 'EUR' }, balance: { minor: 900n, currency: 'EUR' }, created: true });
+    expect(await w.balance(fay, 'receivable')).toBe(0n);
+    expect(await w.like('T1:UFAY')).toEqual({ kind: 'accepted' });
+
+    // Replayed, the first credit is judged by what it paid then, not by today's debt (none): the same credit, nothing written.
+    const before = await w.counts();
+    expect(await credit('4.00', 'gift-fay-1')).toMatchObject({ settled: { minor: 400n, currency: 'EUR' }, balance: { minor: 900n, currency: 'EUR' }, created: false });
+    await expect(credit('5.00', 'gift-fay-1')).rejects.toBeInstanceOf(IdempotencyKeyConflictError);
+    expect(await w.counts()).toEqual(before);
+    // Money by hand comes from the manual external account, never from Stripe's.
+    const sources = await w.db.$queryRawUnsafe<{ kind: string }[]>(
+      `SELECT DISTINCT a.kind FROM transfers t JOIN entries e ON e.transfer_id = t.id JOIN accounts a ON a.id = e.account_id
+        WHERE t.idempotency_key IN ('gift-fay-1', 'gift-fay-2') AND e.amount < 0`);
+    expect(sources).toEqual([{ kind: 'external' }]);
   });
 
   it('a lost dispute takes the money back once; a won one changes nothing; never more than was paid', async () => {

@@ -12,6 +12,8 @@ export async function walletCreditCommand(
   const { prisma } = await runtime.db();
   const result = await creditWallet(prisma, { ...o, ...identity });
   const verb = result.created ? 'credited' : 'already credited (same idempotency key)';
-  out(`${verb} ${toDecimalString(result.credited)} ${result.credited.currency} to ${o.platform}:${o.externalId}; wallet ${toDecimalString(result.balance)} ${result.balance.currency}`);
+  // What was owed after a refund or lost dispute is paid first (their likes count again once it is all paid).
+  const owed = result.settled.minor > 0n ? ` (${toDecimalString(result.settled)} ${result.settled.currency} of it paid what was owed)` : '';
+  out(`${verb} ${toDecimalString(result.credited)} ${result.credited.currency} to ${o.platform}:${o.externalId}${owed}; wallet ${toDecimalString(result.balance)} ${result.balance.currency}`);
   return 0;
 }

@@ -2,6 +2,7 @@ import type { Tx } from '../../db/database.js';
 import { ensureAccounts } from '../../ledger/accounts.js';
 import { accountBalance } from '../../ledger/balance.js';
 import { postTransfer } from '../../ledger/post-transfer.js';
+import { postMoneyIn } from '../../wallet/post-money-in.js';
 
 /**
  * The ledger side of money coming in and going back through Stripe, for one
@@ -23,23 +24,15 @@ async function supporterAccounts(tx: Tx, userId: number, currency: string) {
 
 /**
  * A paid top-up: from Stripe, first to what the supporter owes (the
- * receivable), the rest to the wallet. The transfer's key is the Checkout
- * Session's id, so however often Stripe says it was paid it is credited once.
+ * receivable), the rest to the wallet (postMoneyIn, as a manual wallet credit
+ * does). The transfer's key is the Checkout Session's id, so however often
+ * Stripe says it was paid it is credited once.
  */
 export async function postTopupCredit(tx: Tx, o: { userId: number; currency: string; amount: bigint; sessionId: string }) {
-  const accounts = await supporterAccounts(tx, o.userId, o.currency);
-  // What the supporter owes: the receivable's balance, below zero while they owe.
-  const owed = -(await accountBalance(tx, accounts.receivable));
-  const settled = owed < o.amount ? owed : o.amount;
-  const { id, created } = await postTransfer(tx, {
+  return postMoneyIn(tx, {
+    userId: o.userId, currency: o.currency, amount: o.amount, from: 'external_stripe',
     kind: 'topup', idempotencyKey: `topup:${o.sessionId}`, memo: `stripe top-up ${o.sessionId}`,
-    entries: [
-      { accountId: accounts.external, currency: o.currency, amount: -o.amount },
-      { accountId: accounts.receivable, currency: o.currency, amount: settled },
-      { accountId: accounts.wallet, currency: o.currency, amount: o.amount - settled },
-    ],
   });
-  return { transferId: id, created, settled, toWallet: o.amount - settled };
 }
 
 /**
