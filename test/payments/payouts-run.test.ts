@@ -100,8 +100,8 @@ describe('payouts: a settled month paid out through Stripe Connect transfers', (
     await runPayouts(db(), stripe.client(), { minimum: MINIMUM, backoff: FAST });
     const [payout] = await payoutRows(db());
     const reversed = stripe.fake.reverseTransfer(payout!.stripe_transfer_id!);
-    expect(await applyTransferReversed(db(), reversed)).toEqual({ outcome: 'returned' });
-    expect(await applyTransferReversed(db(), reversed)).toEqual({ outcome: 'already_returned' });
+    expect(await applyTransferReversed(db(), reversed)).toEqual({ outcome: 'returned', increment: 3150n });
+    expect(await applyTransferReversed(db(), reversed)).toEqual({ outcome: 'already_returned', increment: 0n });
     expect(await creatorBalance(db(), r0)).toBe(3150n);
     expect((await payoutRows(db()))[0]).toMatchObject({ status: 'returned', reason: `transfer ${payout!.stripe_transfer_id} reversed by Stripe` });
     // The returned money is paid again by the next run, as a new payout under a new key.
@@ -152,6 +152,10 @@ describe('payouts: a settled month paid out through Stripe Connect transfers', (
     await db().$executeRawUnsafe(`UPDATE payouts SET status = 'returned', amount = 3150`);
     expect(await verifyLedger(db())).toMatchObject({ ok: false, check: 'payouts_match_ledger' });
     await db().$executeRawUnsafe(`UPDATE payouts SET status = 'paid'`);
+    // Money said to have come back that the ledger never gave back.
+    await db().$executeRawUnsafe(`UPDATE payouts SET returned = 100`);
+    expect(await verifyLedger(db())).toMatchObject({ ok: false, check: 'payouts_match_ledger', detail: expect.stringContaining('reversed parts 0, recorded returned 100') });
+    await db().$executeRawUnsafe(`UPDATE payouts SET returned = 0`);
   });
 
   it('--dry-run plans the same payouts and writes nothing, nor calls Stripe', async () => {

@@ -11,7 +11,7 @@ import { creatorBalance, payoutRows } from './payouts-support.js';
  * The whole way round on the shared fake Stripe: a supporter tops up through
  * Checkout, a creator is flattred and the month settled, the creator connects
  * (account.updated, signed, through POST /stripe/webhook), is paid, the
- * transfer is reversed (transfer.reversed, delivered twice), and the ledger
+ * transfer is reversed in parts (transfer.reversed, redelivered, late), and the ledger
  * reconciles with Stripe's balance transactions at every step.
  */
 describe('payouts through the Stripe webhook and the shared fake', { timeout: 60_000 }, () => {
@@ -54,13 +54,38 @@ describe('payouts through the Stripe webhook and the shared fake', { timeout: 60
     expect(await reconcile()).toEqual([]);
   });
 
-  it('transfer.reversed, delivered twice, gives the money back once, and still reconciles', async () => {
+  it('transfer.reversed in parts, each delivered twice or late, gives back exactly each new part, once, and still reconciles', async () => {
     const [payout] = await payoutRows(w.db);
-    const event = w.fake.event('transfer.reversed', connect.reverseTransfer(payout!.stripe_transfer_id!));
-    expect((await w.webhooks.deliver(event)).status).toBe(200);
-    expect((await w.webhooks.deliver(event)).status).toBe(200);
+    const transferId = payout!.stripe_transfer_id!;
+    const outcomeOf = async (event: object) => {
+      const res = await w.webhooks.deliver(event);
+      expect(res.status).toBe(200);
+      return (JSON.parse(res.body) as { outcome: string }).outcome;
+    };
+    // Stripe reverses 10.00 of the 31.50: that part, and only once.
+    const first = w.fake.event('transfer.reversed', connect.reverseTransfer(transferId, 1000));
+    expect(await outcomeOf(first)).toBe('1000 of the payout returned to the creator balance (a partial reversal)');
+    expect(await outcomeOf(first)).toBe('already processed');
+    expect(await creatorBalance(w.db, creator)).toBe(1000n);
+    expect((await payoutRows(w.db))[0]).toMatchObject({ status: 'paid', reason: `transfer ${transferId} partly reversed by Stripe (1000 of 3150)` });
+    expect(await reconcile()).toEqual([]);
+
+    // A second partial reversal later: its 1.50 only; the same news again under another event id returns nothing.
+    const second = connect.reverseTransfer(transferId, 150);
+    expect(await outcomeOf(w.fake.event('transfer.reversed', second))).toBe('150 of the payout returned to the creator balance (a partial reversal)');
+    expect(await outcomeOf(w.fake.event('transfer.reversed', second))).toBe('ignored: already returned');
+    expect(await creatorBalance(w.db, creator)).toBe(1150n);
+
+    // The rest, and then the first event arriving very late: the payout is returned whole, nothing more.
+    expect(await outcomeOf(w.fake.event('transfer.reversed', connect.reverseTransfer(transferId)))).toBe('payout returned to the creator balance (2000 now)');
+    expect(await outcomeOf(w.fake.event('transfer.reversed', first.data.object))).toBe('ignored: already returned');
     expect(await creatorBalance(w.db, creator)).toBe(3150n);
-    expect((await payoutRows(w.db))[0]).toMatchObject({ status: 'returned', reason: `transfer ${payout!.stripe_transfer_id} reversed by Stripe` });
+    expect((await payoutRows(w.db))[0]).toMatchObject({ status: 'returned', reason: `transfer ${transferId} reversed by Stripe` });
+    const parts = await w.db.$queryRawUnsafe<{ amount: bigint; reversals: number }[]>(
+      `SELECT amount, cardinality(stripe_reversal_ids) AS reversals FROM payout_reversals ORDER BY created_at, id`);
+    expect(parts).toEqual([{ amount: 1000n, reversals: 1 }, { amount: 150n, reversals: 1 }, { amount: 2000n, reversals: 1 }]);
+    await w.expectLedgerOk();
+    // Each part paired with its reversal's balance transaction at Stripe.
     expect(await reconcile()).toEqual([]);
     // A stray transfer at Stripe is found.
     w.fake.addBalanceTransaction({ amount: -999, currency: 'eur', type: 'transfer', source: 'tr_unknown' });

@@ -3,11 +3,13 @@ import type { Db } from '../../db/database.js';
 /**
  * One movement of money between the hub and Stripe as the ledger knows it,
  * seen from the platform's Stripe balance: a top-up credited is +, a payout
- * transfer −, a reversed transfer coming back +. `stripeRef` is the Stripe id
- * its balance transaction names: the balance transaction itself (txn_…) or
- * its source (tr_…, trr_…).
+ * transfer −, a reversed transfer coming back +. `stripeRefs` are the Stripe
+ * ids of the balance transactions it stands for: each the balance
+ * transaction itself (txn_…) or its source (tr_…, trr_…); several when one
+ * ledger movement covers several at Stripe (a payout reversed in parts
+ * Stripe made at once), none when the ledger recorded none.
  */
-export type LedgerMovement = { stripeRef: string | null; amount: bigint; currency: string; at: Date; what: string };
+export type LedgerMovement = { stripeRefs: string[]; amount: bigint; currency: string; at: Date; what: string };
 
 /**
  * Where the ledger's Stripe movements are read from, each with the balance
@@ -16,7 +18,12 @@ export type LedgerMovement = { stripeRef: string | null; amount: bigint; currenc
  */
 export type MovementSource = { name: string; stripeTypes: readonly string[]; read(db: Db, since: Date): Promise<LedgerMovement[]> };
 
-/** Payouts: each transfer made (−amount), and each full reversal of one (+amount). */
+/**
+ * Payouts: each transfer made (−amount), and what each transfer.reversed
+ * gave back (+increment, paired with the reversals it covers; a full
+ * reversal from before partial ones were followed kept its one trr_ id on
+ * the payout).
+ */
 export const payoutMovements: MovementSource = {
   name: 'payouts',
   stripeTypes: ['transfer', 'transfer_refund', 'transfer_cancel', 'transfer_failure'],
@@ -26,10 +33,18 @@ export const payoutMovements: MovementSource = {
          FROM payouts WHERE stripe_transfer_id IS NOT NULL AND (created_at >= $1 OR updated_at >= $1) ORDER BY id`,
       since,
     );
-    return rows.flatMap((r) => [
-      ...(r.created_at >= since ? [{ stripeRef: r.stripe_transfer_id, amount: -r.amount, currency: r.currency, at: r.created_at, what: `payout ${r.id} to user ${r.user_id}` }] : []),
-      ...(r.stripe_reversal_id ? [{ stripeRef: r.stripe_reversal_id, amount: r.amount, currency: r.currency, at: r.updated_at, what: `payout ${r.id} reversed` }] : []),
-    ]);
+    const parts = await db.$queryRawUnsafe<{ payout_id: bigint; amount: bigint; currency: string; stripe_reversal_ids: string[]; created_at: Date }[]>(
+      `SELECT r.payout_id, r.amount, trim(p.currency) AS currency, r.stripe_reversal_ids, r.created_at
+         FROM payout_reversals r JOIN payouts p ON p.id = r.payout_id WHERE r.created_at >= $1 ORDER BY r.created_at, r.id`,
+      since,
+    );
+    return [
+      ...rows.flatMap((r) => [
+        ...(r.created_at >= since ? [{ stripeRefs: [r.stripe_transfer_id!], amount: -r.amount, currency: r.currency, at: r.created_at, what: `payout ${r.id} to user ${r.user_id}` }] : []),
+        ...(r.stripe_reversal_id ? [{ stripeRefs: [r.stripe_reversal_id], amount: r.amount, currency: r.currency, at: r.updated_at, what: `payout ${r.id} reversed` }] : []),
+      ]),
+      ...parts.map((p) => ({ stripeRefs: p.stripe_reversal_ids, amount: p.amount, currency: p.currency, at: p.created_at, what: `payout ${p.payout_id} reversed (${p.amount})` })),
+    ];
   },
 };
 
@@ -49,7 +64,7 @@ export const topupMovements: MovementSource = {
          FROM topup_sessions WHERE credit_transfer_id IS NOT NULL AND updated_at >= $1 ORDER BY id`,
       since,
     );
-    return rows.map((r) => ({ stripeRef: r.balance_transaction_id, amount: r.amount, currency: r.currency, at: r.updated_at, what: `top-up ${r.id}` }));
+    return rows.map((r) => ({ stripeRefs: r.balance_transaction_id ? [r.balance_transaction_id] : [], amount: r.amount, currency: r.currency, at: r.updated_at, what: `top-up ${r.id}` }));
   },
 };
 

@@ -106,14 +106,21 @@ export class FakeStripeConnect {
     return ok(transfer);
   }
 
-  /** What the platform (or Stripe) does when a transfer is reversed in full: the transfer as `transfer.reversed` carries it. */
-  reverseTransfer(transferId: string): FakeTransfer {
+  /**
+   * What the platform (or Stripe) does when a transfer is reversed, in full
+   * or (`amount`) in part: the transfer as `transfer.reversed` carries it,
+   * its `reversals` newest first as Stripe lists them.
+   */
+  reverseTransfer(transferId: string, amount?: number): FakeTransfer {
     const transfer = this.transfers.get(transferId)!;
     const remaining = transfer.amount - transfer.amount_reversed;
-    const reversal: FakeReversal = { id: `trr_${randomBytes(8).toString('hex')}`, object: 'transfer_reversal', amount: remaining, currency: transfer.currency, transfer: transferId, created: this.now(), balance_transaction: '' };
-    reversal.balance_transaction = this.addBalanceTransaction({ amount: remaining, currency: transfer.currency, type: 'transfer_refund', source: reversal.id }).id;
-    transfer.reversals.data.push(reversal);
-    Object.assign(transfer, { reversed: true, amount_reversed: transfer.amount });
+    const value = amount ?? remaining;
+    if (!Number.isInteger(value) || value < 1 || value > remaining) throw new Error(`cannot reverse ${value} of ${transferId} (${remaining} left)`);
+    const reversal: FakeReversal = { id: `trr_${randomBytes(8).toString('hex')}`, object: 'transfer_reversal', amount: value, currency: transfer.currency, transfer: transferId, created: this.now(), balance_transaction: '' };
+    reversal.balance_transaction = this.addBalanceTransaction({ amount: value, currency: transfer.currency, type: 'transfer_refund', source: reversal.id }).id;
+    transfer.reversals.data.unshift(reversal);
+    transfer.amount_reversed += value;
+    transfer.reversed = transfer.amount_reversed === transfer.amount;
     return structuredClone(transfer);
   }
 
