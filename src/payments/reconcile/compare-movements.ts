@@ -35,7 +35,12 @@ export function compareMovements(ledger: readonly LedgerMovement[], stripe: read
     if (found.some((s) => s.currency.toUpperCase() !== l.currency)) differences.push({ kind: 'currency_mismatch', ledger: l, stripe: found });
     else if (found.reduce((sum, s) => sum + s.amount, 0n) !== l.amount) differences.push({ kind: 'amount_mismatch', ledger: l, stripe: found });
   }
-  for (const s of stripe) if (!matched.has(s.id) && s.created >= stripeSince) differences.push({ kind: 'missing_in_ledger', stripe: s });
+  // Unpaired movements of one source that sum to nothing moved nothing (a dispute withdrawn, then reinstated when won).
+  const unpaired = stripe.filter((s) => !matched.has(s.id));
+  const net = new Map<string, bigint>();
+  for (const s of unpaired) if (s.source) net.set(s.source, (net.get(s.source) ?? 0n) + s.amount);
+  const cancelled = (s: StripeMovement) => s.source !== null && net.get(s.source) === 0n && unpaired.filter((o) => o.source === s.source).length > 1;
+  for (const s of unpaired) if (s.created >= stripeSince && !cancelled(s)) differences.push({ kind: 'missing_in_ledger', stripe: s });
   return differences;
 }
 

@@ -1,4 +1,7 @@
+import Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
+import { recordReversalBalanceTransactions } from '../topups/reversal-balance-transactions.js';
+import { isTransientStripeError } from '../stripe-client.js';
 
 /**
  * One movement of money between the hub and Stripe as the ledger knows it,
@@ -14,9 +17,16 @@ export type LedgerMovement = { stripeRefs: string[]; amount: bigint; currency: s
 /**
  * Where the ledger's Stripe movements are read from, each with the balance
  * transaction types it accounts for (only those are compared: Stripe's own
- * fees and the platform's bank payouts are not ledger movements).
+ * fees and the platform's bank payouts are not ledger movements). `complete`,
+ * before reading, asks Stripe for references recorded best effort that are
+ * still unknown.
  */
-export type MovementSource = { name: string; stripeTypes: readonly string[]; read(db: Db, since: Date): Promise<LedgerMovement[]> };
+export type MovementSource = {
+  name: string;
+  stripeTypes: readonly string[];
+  complete?(db: Db, stripe: Stripe, since: Date): Promise<void>;
+  read(db: Db, since: Date): Promise<LedgerMovement[]>;
+};
 
 /**
  * Payouts: each transfer made (−amount), and what each transfer.reversed
@@ -68,4 +78,39 @@ export const topupMovements: MovementSource = {
   },
 };
 
-export const MOVEMENT_SOURCES: readonly MovementSource[] = [topupMovements, payoutMovements];
+/**
+ * Refunds and lost disputes of top-ups: what the ledger took back (−amount,
+ * money leaving the platform's Stripe balance), paired with the balance
+ * transactions recorded with each (a refund's `refund`, a dispute's
+ * `adjustment`). A dispute's withdrawal happens when it opens, weeks before
+ * it is lost: until then it is at Stripe only, and listed as missing in the
+ * ledger; one won nets to nothing at Stripe (compare-movements.ts).
+ */
+export const topupReversalMovements: MovementSource = {
+  name: 'refunds and disputes',
+  stripeTypes: ['refund', 'adjustment'],
+  async complete(db, stripe, since) {
+    const unknown = await db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM topup_reversals WHERE created_at >= $1 AND cardinality(balance_transaction_ids) = 0 ORDER BY created_at, id`, since,
+    );
+    for (const { id } of unknown) {
+      // Stripe no longer knowing the refund or dispute leaves the reversal unpaired: listed, not fatal.
+      await recordReversalBalanceTransactions(db, stripe, id).catch((error: unknown) => {
+        if (isTransientStripeError(error) || !(error instanceof Stripe.errors.StripeError)) throw error;
+      });
+    }
+  },
+  async read(db, since) {
+    const rows = await db.$queryRawUnsafe<{ id: string; kind: string; amount: bigint; currency: string; topup_id: bigint; ids: string[]; created_at: Date }[]>(
+      `SELECT r.id, r.kind, r.amount, trim(s.currency) AS currency, s.id AS topup_id, r.balance_transaction_ids AS ids, r.created_at
+         FROM topup_reversals r JOIN topup_sessions s ON s.id = r.topup_session_id WHERE r.created_at >= $1 ORDER BY r.created_at, r.id`,
+      since,
+    );
+    return rows.map((r) => ({
+      stripeRefs: r.ids, amount: -r.amount, currency: r.currency, at: r.created_at,
+      what: `${r.kind === 'dispute' ? 'lost dispute' : 'refund'} of top-up ${r.topup_id} (${r.id})`,
+    }));
+  },
+};
+
+export const MOVEMENT_SOURCES: readonly MovementSource[] = [topupMovements, topupReversalMovements, payoutMovements];

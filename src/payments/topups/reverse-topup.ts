@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import type { StripeEventHandler } from '../webhook/handler.js';
+import { recordReversalBalanceTransactions } from './reversal-balance-transactions.js';
 import { lockUser, postTopupReversal } from './topup-ledger.js';
 import { lockTopupByPaymentIntent, type TopupRow } from './topup-row.js';
 
@@ -53,10 +54,15 @@ async function reverse(tx: Tx, row: TopupRow, kind: 'refund' | 'dispute', wanted
   return `${kind}: ${r.fromWallet} ${row.currency} from the wallet${r.toReceivable > 0n ? `, ${r.toReceivable} owed (auto-flattring paused until settled)` : ''} (top-up ${row.id})`;
 }
 
+/** Short: these lookups run before the webhook is answered; reconciliation asks again for any still unknown. */
+const AFTER_RETRY = { attempts: 2, baseDelayMs: 200, maxDelayMs: 400 };
+const AFTER_TIMEOUT_MS = 3_000;
+
 /**
  * charge.refunded: amount_refunded is the charge's running total, so what is
  * new is that total minus what the hub already took back for refunds; the
- * reversal is named by the charge and that total, once.
+ * reversal is named by the charge and that total, once. Its refunds'
+ * balance transactions are looked up afterwards, for reconciliation.
  */
 export const refundHandler: StripeEventHandler = {
   async handle(tx, event) {
@@ -67,9 +73,17 @@ export const refundHandler: StripeEventHandler = {
     if (fresh <= 0n) return `ignored: refunds of ${charge.id} already taken back`;
     return reverse(tx, row, 'refund', fresh, `refund:${charge.id}:${charge.amount_refunded}`);
   },
+  async after(db, event, ctx) {
+    const charge = chargeSchema.parse(event.data.object);
+    await recordReversalBalanceTransactions(db, ctx.stripe, `refund:${charge.id}:${charge.amount_refunded}`, AFTER_RETRY, AFTER_TIMEOUT_MS);
+  },
 };
 
-/** charge.dispute.closed: a lost dispute takes the disputed amount back; won or warning-closed ones change nothing. */
+/**
+ * charge.dispute.closed: a lost dispute takes the disputed amount back; won
+ * or warning-closed ones change nothing. The dispute's balance transactions
+ * are read afterwards (GET /v1/disputes/:id), for reconciliation.
+ */
 export const disputeLostHandler: StripeEventHandler = {
   async handle(tx, event) {
     const dispute = disputeSchema.parse(event.data.object);
@@ -77,5 +91,9 @@ export const disputeLostHandler: StripeEventHandler = {
     const row = await topupOfCharge(tx, dispute.payment_intent, undefined);
     if (!row) return 'ignored: not a flattr top-up';
     return reverse(tx, row, 'dispute', BigInt(dispute.amount), `dispute:${dispute.id}`);
+  },
+  async after(db, event, ctx) {
+    const dispute = disputeSchema.parse(event.data.object);
+    if (dispute.status === 'lost') await recordReversalBalanceTransactions(db, ctx.stripe, `dispute:${dispute.id}`, AFTER_RETRY, AFTER_TIMEOUT_MS);
   },
 };

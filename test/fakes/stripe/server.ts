@@ -15,7 +15,8 @@ import { createSavedCards } from './saved-cards.js';
  *   send; test/fakes/stripe/webhook-driver.ts delivers it signed.
  * - GET /v1/payment_intents/:id and /v1/charges/:id (with `expand[]` of
  *   latest_charge, balance_transaction), GET /v1/balance_transactions (newest
- *   first, `created[gte]`, `limit`, `starting_after`), GET /v1/events/:id.
+ *   first, `created[gte]`, `limit`, `starting_after`) and /:id, GET
+ *   /v1/refunds (`charge`), GET /v1/disputes/:id, GET /v1/events/:id.
  * - Saved cards (saved-cards.ts): customers, setup-mode Checkout Sessions,
  *   GET /v1/setup_intents/:id, payment methods (detach), and PaymentIntents
  *   confirmed off-session, which succeed or fail as the test set the card.
@@ -291,6 +292,14 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
     return { status: 200, body: { object: 'list', data: list.slice(0, limit), has_more: list.length > limit, url: '/v1/balance_transactions' } };
   }
 
+  /** GET /v1/refunds (`charge`, `limit`, `starting_after`): newest first, as Stripe lists them. */
+  function listRefunds(p: StripeObject): FakeStripeReply {
+    const limit = Math.min(Math.max(Number(p.limit ?? 10), 1), 100);
+    let list = [...refunds.values()].reverse().filter((r) => !p.charge || r.charge === p.charge);
+    if (p.starting_after) list = list.slice(list.findIndex((r) => r.id === p.starting_after) + 1);
+    return { status: 200, body: { object: 'list', data: list.slice(0, limit).map((r) => structuredClone(r)), has_more: list.length > limit, url: '/v1/refunds' } };
+  }
+
   const builtIn: FakeStripeRoute[] = [
     { method: 'POST', pattern: /^\/v1\/checkout\/sessions$/, handle: (_m, r) => createSession(r.params) },
     { method: 'GET', pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/, handle: (m, r) => {
@@ -311,6 +320,15 @@ export async function startFakeStripe(options: { secretKey?: string; routes?: Fa
       return seti?.object === 'setup_intent' ? { status: 200, body: expand(seti, expands(r.params)) } : notFound('setup_intent', m[1]!);
     } },
     ...savedCards.routes,
+    { method: 'GET', pattern: /^\/v1\/balance_transactions\/([^/]+)$/, handle: (m) => {
+      const t = balanceTransactions.find((b) => b.id === m[1]);
+      return t ? { status: 200, body: t } : notFound('balance_transaction', m[1]!);
+    } },
+    { method: 'GET', pattern: /^\/v1\/refunds$/, handle: (_m, r) => listRefunds(r.params) },
+    { method: 'GET', pattern: /^\/v1\/disputes\/([^/]+)$/, handle: (m) => {
+      const d = disputes.get(m[1]!);
+      return d ? { status: 200, body: d } : notFound('dispute', m[1]!);
+    } },
     { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handle: (m) => {
       const e = events.get(m[1]!);
       return e ? { status: 200, body: e } : notFound('event', m[1]!);
