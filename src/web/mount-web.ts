@@ -118,7 +118,8 @@ export async function mountWeb(http: FastifyInstance, deps: WebDeps): Promise<vo
     // Creator payouts through Stripe Connect: the stripe package loads only when configured.
     if (deps.config.stripe) (await import('../payments/payouts/web/payouts-routes.js')).registerPayoutsRoutes(scope, ctx, { stripe: (await import('../payments/stripe-client.js')).createStripe(deps.config.stripe), minimum: deps.config.stripe.payoutMinimum });
     registerAdminPages(scope, ctx);
-    registerApiRoutes(scope, ctx);
+    // Top-ups on the API too: the same use case as /wallet/topup and /flattr topup, made only with Stripe configured.
+    registerApiRoutes(scope, ctx, { payments: deps.config.stripe ? (await import('../payments/chat-payments.js')).createChatPayments(deps.config, deps.db) : undefined });
   });
 }
 

@@ -139,8 +139,8 @@ describe('JSON API', () => {
       .toEqual([
         'DELETE /api/v1/flattrs/{id}', 'DELETE /api/v1/identities/{platform}/{externalId}', 'DELETE /api/v1/tokens/{id}',
         'GET /api/v1/admin/ledger-check', 'GET /api/v1/admin/periods', 'GET /api/v1/admin/periods/{period}', 'GET /api/v1/earnings',
-        'GET /api/v1/history', 'GET /api/v1/history/{period}', 'GET /api/v1/me', 'GET /api/v1/month', 'GET /api/v1/payouts', 'GET /api/v1/settings', 'GET /api/v1/tokens', 'GET /api/v1/wallet',
-        'POST /api/v1/admin/periods/{period}/dry-run', 'POST /api/v1/tokens', 'PUT /api/v1/budget', 'PUT /api/v1/settings',
+        'GET /api/v1/history', 'GET /api/v1/history/{period}', 'GET /api/v1/me', 'GET /api/v1/month', 'GET /api/v1/payouts', 'GET /api/v1/settings', 'GET /api/v1/tokens', 'GET /api/v1/topups', 'GET /api/v1/wallet',
+        'POST /api/v1/admin/periods/{period}/dry-run', 'POST /api/v1/tokens', 'POST /api/v1/topups', 'PUT /api/v1/budget', 'PUT /api/v1/settings',
       ]);
     const meSchema = (doc.paths['/api/v1/me']!.get!.responses['200'] as { content: { 'application/json': { schema: { required: string[] } } } }).content['application/json'].schema;
     expect(meSchema.required).toEqual(['user', 'identities', 'supporter', 'creator', 'auth']);

@@ -7,25 +7,30 @@ import type { WebContext } from '../web-context.js';
 import { WebError } from '../web-error.js';
 import { ApiRoutes } from './api-route.js';
 import { registerCreatorAdminApi } from './creator-admin-api.js';
+import type { ChatPayments } from '../../payments/chat-payments.js';
 import { registerPayoutsApi } from '../../payments/payouts/web/payouts-api.js';
+import { registerTopupsApi } from '../../payments/topups/web/topups-api.js';
 import { registerMonthApi } from './month-api.js';
 import { openApiDocument } from './openapi.js';
 import { registerSettingsApi } from './settings-api.js';
 import { apiTokenListSchema, createdApiTokenSchema, meSchema, newApiTokenSchema, tokenIdSchema } from './schemas.js';
 import { jsonMoney } from './json-money.js';
 
-/** `/api/v1/…`: the JSON API (session cookie or `Authorization: Bearer`), and its OpenAPI document. */
-export function registerApiRoutes(parent: FastifyInstance, ctx: WebContext): void {
+/**
+ * `/api/v1/…`: the JSON API (session cookie or `Authorization: Bearer`), and its OpenAPI document.
+ * `payments`: what top-ups may do, when Stripe is configured (made where the Stripe SDK may load).
+ */
+export function registerApiRoutes(parent: FastifyInstance, ctx: WebContext, options: { payments?: ChatPayments } = {}): void {
   void parent.register(async (scope) => {
     // An unknown API path answers in the API's error shape, not as a page.
     scope.setNotFoundHandler(async (request) => {
       throw new WebError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: see /api/v1/openapi.json`);
     });
-    registerRoutes(scope, ctx);
+    registerRoutes(scope, ctx, options.payments);
   }, { prefix: '/api/v1' });
 }
 
-function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
+function registerRoutes(scope: FastifyInstance, ctx: WebContext, payments: ChatPayments | undefined): void {
   const api = new ApiRoutes('/api/v1');
 
   api.add(scope, {
@@ -78,6 +83,7 @@ function registerRoutes(scope: FastifyInstance, ctx: WebContext): void {
 
   registerCreatorAdminApi(scope, api, ctx);
   registerPayoutsApi(scope, api, ctx);
+  registerTopupsApi(scope, api, ctx, payments);
 
   registerMonthApi(scope, api, ctx);
 
