@@ -3,6 +3,7 @@ import { ensureAccounts } from '../../src/ledger/accounts.js';
 import { postTransfer } from '../../src/ledger/post-transfer.js';
 import { verifyLedger } from '../../src/ledger/verify-ledger.js';
 import { applyAccountUpdated } from '../../src/payments/payouts/connect-account.js';
+import { applyTransferReversedNow } from '../../src/payments/payouts/transfer-reversed.js';
 import { runPayouts } from '../../src/payments/payouts/run-payouts.js';
 import { startFakeStripeConnect, type FakeStripeServer } from '../fakes/stripe/connect-server.js';
 import { csrfOf } from '../web/settings-support.js';
@@ -62,17 +63,20 @@ describe('/earnings: connect a Stripe account and see payouts', () => {
       ] });
     });
     await runPayouts(w.db, stripe.client(), { minimum: '10.00', backoff: { attempts: 1 } });
+    // Stripe then reverses 4.00 of it.
+    const [{ stripe_transfer_id: transferId }] = await w.db.$queryRawUnsafe<{ stripe_transfer_id: string }[]>(`SELECT stripe_transfer_id FROM payouts WHERE user_id = $1`, userId) as [{ stripe_transfer_id: string }];
+    await applyTransferReversedNow(w.db, stripe.fake.reverseTransfer(transferId, 400));
     const page = await browser.get('/earnings');
     expect(page.body).toContain('<h2 id="payouts">Versements</h2>');
     expect(page.body).toContain('dès qu’il atteint 10,00');
     expect(page.body).toContain('Votre compte Stripe est relié et reçoit les versements.');
-    expect(page.body).toMatch(/25,00\s€<\/td><td>versé/);
+    expect(page.body).toMatch(/25,00\s€<\/td><td>versé <span class="muted">Stripe en a repris 4,00\s€ ; ce montant est revenu sur votre solde.<\/span>/);
     expect(page.body).not.toContain('Relier un compte Stripe');
     const api = await browser.json('GET', '/api/v1/payouts');
     expect(api.status).toBe(200);
     expect(JSON.parse(api.body)).toEqual({
       account: { payoutsEnabled: true, requirementsDue: [] },
-      payouts: [{ createdAt: expect.any(String), amount: { minor: 2500, currency: 'EUR' }, status: 'paid', reason: null, stripeTransferId: expect.stringMatching(/^tr_/) }],
+      payouts: [{ createdAt: expect.any(String), amount: { minor: 2500, currency: 'EUR' }, returned: { minor: 400, currency: 'EUR' }, status: 'paid', reason: expect.stringMatching(/^transfer tr_\w+ partly reversed by Stripe \(400 of 2500\)$/), stripeTransferId: expect.stringMatching(/^tr_/) }],
     });
     const openapi = JSON.parse((await browser.get('/api/v1/openapi.json')).body) as { paths: Record<string, unknown> };
     expect(openapi.paths['/api/v1/payouts']).toBeDefined();

@@ -13,8 +13,9 @@ export const payoutsSchema = z.object({
   payouts: z.array(z.object({
     createdAt: z.string(),
     amount: moneySchema,
+    returned: moneySchema.describe('what came back to the balance: all of it once returned, part of it after Stripe reversed part of the transfer'),
     status: z.enum(['pending', 'paid', 'returned']),
-    reason: z.string().nullable().describe('why a returned payout came back to the balance'),
+    reason: z.string().nullable().describe('why money of it came back to the balance (refused, or reversed by Stripe in full or in part)'),
     stripeTransferId: z.string().nullable(),
   })).describe('The last twelve payouts, newest first'),
 });
@@ -30,7 +31,7 @@ export function registerPayoutsApi(scope: FastifyInstance, api: ApiRoutes, ctx: 
     return {
       account: view.account ? { payoutsEnabled: view.account.payoutsEnabled, requirementsDue: view.account.requirementsDue } : null,
       payouts: view.payouts.map((p) => ({
-        createdAt: p.at.toISOString(), amount: jsonMoney({ minor: p.amount, currency: p.currency }), status: p.status, reason: p.reason, stripeTransferId: p.stripeTransferId,
+        createdAt: p.at.toISOString(), amount: jsonMoney({ minor: p.amount, currency: p.currency }), returned: jsonMoney({ minor: p.returned, currency: p.currency }), status: p.status, reason: p.reason, stripeTransferId: p.stripeTransferId,
       })),
     };
   });

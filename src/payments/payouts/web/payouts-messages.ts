@@ -11,6 +11,7 @@ export type PayoutsMessages = {
   continueSetup: string;
   ready: string;
   returned: string;
+  partlyReturned(amount: string): string;
   retry: string;
   none: string;
   date: string;
@@ -30,6 +31,7 @@ export const PAYOUTS_MESSAGES: Record<WebLocale, PayoutsMessages> = {
     continueSetup: 'Continue the Stripe setup',
     ready: 'Your Stripe account is connected and receives payouts.',
     returned: 'Stripe could not pay this; the money is back in your balance.',
+    partlyReturned: (amount) => `Stripe took back ${amount} of it; that is back in your balance.`,
     retry: 'The Stripe setup was interrupted; you can continue it.',
     none: 'No payouts yet.',
     date: 'Date',
@@ -47,6 +49,7 @@ export const PAYOUTS_MESSAGES: Record<WebLocale, PayoutsMessages> = {
     continueSetup: 'Reprendre la configuration Stripe',
     ready: 'Votre compte Stripe est relié et reçoit les versements.',
     returned: 'Stripe n’a pas pu verser ce montant ; il est revenu sur votre solde.',
+    partlyReturned: (amount) => `Stripe en a repris ${amount} ; ce montant est revenu sur votre solde.`,
     retry: 'La configuration Stripe a été interrompue ; vous pouvez la reprendre.',
     none: 'Aucun versement pour l’instant.',
     date: 'Date',

@@ -16,18 +16,19 @@ export function enablePayoutsSection(ctx: WebContext, minimum: string): void {
 
 export type PayoutsView = {
   account?: { payoutsEnabled: boolean; requirementsDue: string[] };
-  payouts: { at: Date; amount: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null; stripeTransferId: string | null }[];
+  /** `returned`: what came back to the balance (all of it once returned; part of it after a partial reversal by Stripe). */
+  payouts: { at: Date; amount: bigint; returned: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null; stripeTransferId: string | null }[];
 };
 
 /** The creator's connected account and last twelve payouts, newest first (the /earnings section and GET /api/v1/payouts). */
 export async function loadPayoutsView(db: Db, userId: number): Promise<PayoutsView> {
   const [account] = await db.$queryRawUnsafe<{ payouts_enabled: boolean; requirements_due: string[] }[]>(
     `SELECT payouts_enabled, requirements_due FROM stripe_connected_accounts WHERE user_id = $1`, userId);
-  const payouts = await db.$queryRawUnsafe<{ created_at: Date; amount: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null; stripe_transfer_id: string | null }[]>(
-    `SELECT created_at, amount, trim(currency) AS currency, status, reason, stripe_transfer_id FROM payouts WHERE user_id = $1 ORDER BY id DESC LIMIT 12`, userId);
+  const payouts = await db.$queryRawUnsafe<{ created_at: Date; amount: bigint; returned: bigint; currency: string; status: 'pending' | 'paid' | 'returned'; reason: string | null; stripe_transfer_id: string | null }[]>(
+    `SELECT created_at, amount, returned, trim(currency) AS currency, status, reason, stripe_transfer_id FROM payouts WHERE user_id = $1 ORDER BY id DESC LIMIT 12`, userId);
   return {
     account: account ? { payoutsEnabled: account.payouts_enabled, requirementsDue: account.requirements_due } : undefined,
-    payouts: payouts.map((p) => ({ at: p.created_at, amount: p.amount, currency: p.currency, status: p.status, reason: p.reason, stripeTransferId: p.stripe_transfer_id })),
+    payouts: payouts.map((p) => ({ at: p.created_at, amount: p.amount, returned: p.returned, currency: p.currency, status: p.status, reason: p.reason, stripeTransferId: p.stripe_transfer_id })),
   };
 }
 
@@ -51,6 +52,6 @@ export async function payoutsSection(ctx: WebContext, request: FastifyRequest, l
 ${retry ? html`<p class="hint">${p.retry}</p>` : ''}${state}
 ${view.payouts.length ? html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${p.date}</th><th scope="col" class="num">${p.amount}</th><th scope="col">${p.status}</th></tr></thead>
-<tbody>${view.payouts.map((row) => html`<tr><td>${day.format(row.at)}</td><td class="num">${formatMoney({ minor: row.amount, currency: row.currency }, locale)}</td><td>${p.statuses[row.status]}${row.status === 'returned' ? html` <span class="muted">${p.returned}</span>` : ''}</td></tr>`)}</tbody>
+<tbody>${view.payouts.map((row) => html`<tr><td>${day.format(row.at)}</td><td class="num">${formatMoney({ minor: row.amount, currency: row.currency }, locale)}</td><td>${p.statuses[row.status]}${row.status === 'returned' ? html` <span class="muted">${p.returned}</span>` : row.returned > 0n ? html` <span class="muted">${p.partlyReturned(formatMoney({ minor: row.returned, currency: row.currency }, locale))}</span>` : ''}</td></tr>`)}</tbody>
 </table></div>` : html`<p class="muted">${p.none}</p>`}`;
 }
