@@ -154,7 +154,7 @@ describe('the wallet page top-up form', { timeout: 60_000 }, () => {
       owed: [{ minor: 1800, currency: 'EUR' }],
       topups: [{
         id: body.id, createdAt: expect.any(String), status: 'paid', amount: { minor: 2000, currency: 'EUR' },
-        stripeFee: { minor: 55, currency: 'EUR' }, checkoutUrl: null,
+        stripeFee: { minor: 55, currency: 'EUR' }, checkoutUrl: null, monthlyPeriod: null, failureReason: null,
         reversals: [{ kind: 'refund', amount: { minor: 2000, currency: 'EUR' }, fromWallet: { minor: 200, currency: 'EUR' }, toReceivable: { minor: 1800, currency: 'EUR' }, at: expect.any(String) }],
       }],
     });

@@ -44,6 +44,8 @@ export const topupListSchema = z.object({
     amount: moneySchema,
     stripeFee: moneySchema.nullable().describe('Stripe\'s fee, once known; the hub bears it and the wallet got the whole amount'),
     checkoutUrl: z.string().nullable().describe('Stripe\'s payment page while the top-up is open'),
+    monthlyPeriod: z.string().nullable().describe('the period (YYYY-MM) a monthly top-up charged the budget for; null for a top-up you started'),
+    failureReason: z.string().nullable().describe('why Stripe did not take a monthly charge (card declined, authentication required)'),
     reversals: z.array(reversalSchema),
   })).describe('the latest top-ups, newest first'),
 });
@@ -96,7 +98,7 @@ export function registerTopupsApi(scope: FastifyInstance, api: ApiRoutes, ctx: W
       owed: owed.map(m),
       topups: topups.map((t) => ({
         id: jsonNumber(t.id), createdAt: t.at.toISOString(), status: t.status, amount: m(t.amount),
-        stripeFee: t.stripeFee && m(t.stripeFee), checkoutUrl: t.checkoutUrl,
+        stripeFee: t.stripeFee && m(t.stripeFee), checkoutUrl: t.checkoutUrl, monthlyPeriod: t.monthlyPeriod, failureReason: t.failureReason,
         reversals: t.reversals.map((r) => ({ kind: r.kind, amount: m(r.amount), fromWallet: m(r.fromWallet), toReceivable: m(r.toReceivable), at: r.at.toISOString() })),
       })),
     };
