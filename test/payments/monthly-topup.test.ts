@@ -4,6 +4,7 @@ import { runMonthlyTopups, type MonthlyRunResult } from '../../src/payments/mont
 import { SettlementPendingError } from '../../src/payments/monthly/settlement-pending-error.js';
 import { startMonthlyTopup } from '../../src/payments/monthly/start-monthly-topup.js';
 import { stopMonthlyTopup } from '../../src/payments/monthly/stop-monthly-topup.js';
+import { loadTopups } from '../../src/payments/topups/load-topups.js';
 import { reconcilePayments } from '../../src/payments/reconcile/reconcile-payments.js';
 import { setSupporter } from '../../src/supporters/set-supporter.js';
 import { creditWallet } from '../../src/wallet/credit-wallet.js';
@@ -114,6 +115,8 @@ describe('monthly top-ups: a saved card charged the budget once per period', { t
     await saveCard(userId, behaviour);
     expect(of(await run(), userId)).toMatchObject({ outcome: { status: 'failed', reason } });
     expect(await chargeRow(userId)).toMatchObject({ status: 'failed', failure_reason: reason });
+    // What GET /api/v1/topups lists: the period it was for, and why it failed.
+    expect(await loadTopups(w.db, userId, 10)).toMatchObject([{ status: 'failed', monthlyPeriod: PERIOD, failureReason: reason, checkoutUrl: null, amount: { minor: 1500n, currency: 'EUR' } }]);
     const intentId = intentsAt(userId)[0]!.id;
     expect(await deliverAbout(intentId, 'payment_intent.payment_failed')).toMatch(/^ignored: monthly top-up \d+ is failed$/);
     expect(await w.balance(userId)).toBe(0n);
