@@ -29,6 +29,8 @@ export function buildCli(run: (task: (config: Config) => Promise<number>) => Pro
   const program = new Command('flattr')
     .description('flattr-hub: likes become flattrs; month-end settlement splits budgets exactly')
     .version(packageVersion(), '-V, --version', 'print the version of flattr-hub')
+    // A refusal is one line (scripts read the first line of stderr): commander's "(Did you mean …?)" joins it.
+    .configureOutput({ outputError: (message, write) => write(`${message.trim().split('\n').join(' ')}\n`) })
     .exitOverride();
 
   program.command('start')
