@@ -64,7 +64,13 @@ describe('the wallet page monthly top-up', { timeout: 60_000 }, () => {
     expect((await deliver(fake.completeSetupSession(session.id))).status).toBe(200);
     const on = await browser.get('/wallet');
     expect(on.body).toContain('On: at the start of each month your card (visa 4242) is charged your budget, now €35.00');
-    expect(on.body).toContain('<button type="submit">Turn off the monthly top-up</button>');
+    expect(on.body).toContain('<button type="submit" class="secondary">Turn off the monthly top-up</button>');
+    // While on, another card can be saved (a new setup session; its completion replaces the card charged).
+    expect(on.body).toContain('<button type="submit">Use another card</button>');
+    const another = await browser.postForm('/wallet/monthly-topup', { _csrf: csrfOf(on.body), request: monthlyRequestOf(on.body) });
+    expect(another.status).toBe(303);
+    expect(another.headers.location).not.toBe(session.url);
+    expect([...fake.sessions.values()].at(-1)).toMatchObject({ mode: 'setup', url: another.headers.location });
 
     const [method] = fake.paymentMethods.keys();
     fake.setCardBehaviour(method!, 'authentication_required');

@@ -7,6 +7,8 @@ export type MonthlyTopupMessages = {
   start: string;
   onText(budget: string, card: string | null): string;
   stop: string;
+  /** When on: save another card, which replaces the one charged. */
+  replace: string;
   back: { on: string; cancelled: string; off: string };
   noBudget: string;
   stripeDown: string;
@@ -21,6 +23,7 @@ const en: MonthlyTopupMessages = {
   start: 'Top up my budget every month',
   onText: (budget, card) => `On: at the start of each month your ${card ? `card (${card})` : 'saved card'} is charged your budget, now ${budget}, unless your wallet already holds that much.`,
   stop: 'Turn off the monthly top-up',
+  replace: 'Use another card',
   back: {
     on: 'Thank you: your card is saved. The monthly top-up is on as soon as Stripe confirms it, usually within a minute.',
     cancelled: 'Nothing was saved: the monthly top-up stays off.',
@@ -31,7 +34,7 @@ const en: MonthlyTopupMessages = {
   last: {
     paid: (month, amount) => `${month}: ${amount} added.`,
     open: (month, amount) => `${month}: ${amount} charged, waiting for Stripe’s confirmation.`,
-    failed: (month, amount, why) => `${month}: the charge of ${amount} failed: ${why} It is not tried again this month; add money by hand above, or save another card.`,
+    failed: (month, amount, why) => `${month}: the charge of ${amount} failed: ${why} It is not tried again this month: add money above, or use another card below.`,
   },
   reasons: {
     authentication_required: 'your bank asks you to confirm the payment yourself.',
@@ -46,6 +49,7 @@ const fr: MonthlyTopupMessages = {
   start: 'Recharger mon budget chaque mois',
   onText: (budget, card) => `Activé : au début de chaque mois, votre ${card ? `carte (${card})` : 'carte enregistrée'} est débitée de votre budget, actuellement ${budget}, sauf si votre portefeuille contient déjà autant.`,
   stop: 'Arrêter la recharge mensuelle',
+  replace: 'Utiliser une autre carte',
   back: {
     on: 'Merci : votre carte est enregistrée. La recharge mensuelle est activée dès que Stripe le confirme, en général en moins d’une minute.',
     cancelled: 'Rien n’a été enregistré : la recharge mensuelle reste arrêtée.',
@@ -56,7 +60,7 @@ const fr: MonthlyTopupMessages = {
   last: {
     paid: (month, amount) => `${month} : ${amount} ajoutés.`,
     open: (month, amount) => `${month} : ${amount} débités, en attente de la confirmation de Stripe.`,
-    failed: (month, amount, why) => `${month} : le débit de ${amount} a échoué : ${why} Il n’est pas retenté ce mois-ci ; ajoutez de l’argent à la main ci-dessus, ou enregistrez une autre carte.`,
+    failed: (month, amount, why) => `${month} : le débit de ${amount} a échoué : ${why} Il n’est pas retenté ce mois-ci : ajoutez de l’argent ci-dessus, ou utilisez une autre carte ci-dessous.`,
   },
   reasons: {
     authentication_required: 'votre banque demande que vous confirmiez vous-même le paiement.',

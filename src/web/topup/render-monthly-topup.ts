@@ -26,17 +26,23 @@ ${state.back ? html`<p class="notice" role="status">${t.back[state.back]}</p>` :
 ${state.error ? html`<p class="notice form-error" role="alert">${state.error}</p>` : ''}
 ${view.last ? html`<p class="${view.last.status === 'failed' ? 'notice form-error' : 'muted'}">${lastCharge(t, locale, view.last)}</p>` : ''}
 ${view.on
-    ? html`<p>${t.onText(budget, view.card)}</p>
+    ? html`<p id="monthly-hint">${t.onText(budget, view.card)}</p>
+${startForm(o.csrfToken, t.replace)}
 <form method="post" action="/wallet/monthly-topup/off" aria-labelledby="monthly">
 <input type="hidden" name="_csrf" value="${o.csrfToken}">
-<p class="actions"><button type="submit">${t.stop}</button></p>
+<p class="actions"><button type="submit" class="secondary">${t.stop}</button></p>
 </form>`
     : html`<p id="monthly-hint">${t.offText(budget)}</p>
-<form method="post" action="/wallet/monthly-topup" aria-labelledby="monthly" aria-describedby="monthly-hint">
-<input type="hidden" name="_csrf" value="${o.csrfToken}">
+${startForm(o.csrfToken, t.start)}`}`;
+}
+
+/** Saving a card through Stripe: to turn the monthly top-up on, or, when on, to charge another card from now on (the new one replaces the old). */
+function startForm(csrfToken: string, label: string): Html {
+  return html`<form method="post" action="/wallet/monthly-topup" aria-labelledby="monthly" aria-describedby="monthly-hint">
+<input type="hidden" name="_csrf" value="${csrfToken}">
 <input type="hidden" name="request" value="${randomUUID()}">
-<p class="actions"><button type="submit">${t.start}</button></p>
-</form>`}`;
+<p class="actions"><button type="submit">${label}</button></p>
+</form>`;
 }
 
 function lastCharge(t: MonthlyTopupMessages, locale: WebLocale, last: NonNullable<MonthlyTopupView['last']>): string {
