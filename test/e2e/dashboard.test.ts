@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realMonths } from '../support/real-months.js';
 import { loginLinkIn, startE2eWorld, TEAM, type E2eWorld } from './support/e2e-world.js';
 
 const ANNA = `${TEAM}:UANNA`;
@@ -9,6 +10,8 @@ const BEN = `${TEAM}:UBEN`;
 const DORA = '301234567890123456';
 const CAROL = '401234567890123456';
 const GUILD = '501234567890123456';
+/** The hub and the `flattr` commands read the real clock: last month is settled, this month is open. */
+const { previous: LAST_MONTH, current: THIS_MONTH, at, monthName } = realMonths();
 
 /** A like as the adapters make them (one JSON line for `flattr likes import`). */
 function like(o: { platform: 'slack' | 'discord'; liker: string; author: string; item: string; community: string; at: string }): string {
@@ -45,16 +48,16 @@ describe('the dashboard in Chromium', () => {
     const slackLike = (liker: string, author: string, n: number, at: string) =>
       like({ platform: 'slack', liker, author: `${TEAM}:${author}`, item: `${TEAM}:C0E2E:1700000000.00${n}`, community: TEAM, at });
     const likes = [
-      // October, settled below: Anna's history, and Carol's escrow on Discord.
-      slackLike(ANNA, 'UCREA', 1, '2026-10-05T10:00:00Z'),
-      slackLike(ANNA, 'UCREB', 2, '2026-10-06T10:00:00Z'),
-      like({ platform: 'discord', liker: DORA, author: CAROL, item: `${GUILD}:601234567890123456:701234567890123456`, community: GUILD, at: '2026-10-07T10:00:00Z' }),
-      // November, this month: four flattrs by Anna, one by Ben.
-      ...['UCREA', 'UCREC', 'UCRED', 'UCREE'].map((author, i) => slackLike(ANNA, author, 10 + i, `2026-11-0${i + 2}T10:00:00Z`)),
-      slackLike(BEN, 'UCREA', 20, '2026-11-03T11:00:00Z'),
+      // Last month, settled below: Anna's history, and Carol's escrow on Discord.
+      slackLike(ANNA, 'UCREA', 1, at(LAST_MONTH, 4 * 24 + 10)),
+      slackLike(ANNA, 'UCREB', 2, at(LAST_MONTH, 5 * 24 + 10)),
+      like({ platform: 'discord', liker: DORA, author: CAROL, item: `${GUILD}:601234567890123456:701234567890123456`, community: GUILD, at: at(LAST_MONTH, 6 * 24 + 10) }),
+      // This month: four flattrs by Anna, one by Ben.
+      ...['UCREA', 'UCREC', 'UCRED', 'UCREE'].map((author, i) => slackLike(ANNA, author, 10 + i, at(THIS_MONTH, (i + 1) * 24 + 10))),
+      slackLike(BEN, 'UCREA', 20, at(THIS_MONTH, 2 * 24 + 11)),
     ];
     await w.cli(['likes', 'import', '-'], `${likes.join('\n')}\n`);
-    await w.cli(['settle', '--period', '2026-10']);
+    await w.cli(['settle', '--period', LAST_MONTH]);
   }, 180_000);
 
   afterAll(async () => { await w?.close(); }, 60_000);
@@ -65,7 +68,7 @@ describe('the dashboard in Chromium', () => {
     await page.goto(link);
     expect(new URL(page.url()).pathname).toBe('/');
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
-    // Budget 35.00 of a wallet of 80.00 - 35.00 spent in October = 45.00: 35.00 charged, 3.50 fee, 31.50 split four ways.
+    // Budget 35.00 of a wallet of 80.00 - 35.00 spent last month = 45.00: 35.00 charged, 3.50 fee, 31.50 split four ways.
     expect(await shares(page)).toEqual(expect.arrayContaining(['€7.88', '€7.87']));
     expect((await shares(page)).map((s) => Math.round(Number(s.replace(/[^0-9.]/g, '')) * 100)).reduce((a, b) => a + b, 0)).toBe(3150);
     await w.screenshot(page, 'supporter-month');
@@ -98,17 +101,17 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('shows the history, and downloads it as CSV with what October moved', async () => {
+  it('shows the history, and downloads it as CSV with what last month moved', async () => {
     const page = await (await w.context()).newPage();
     await page.goto(loginLinkIn((await w.cli(['login-link', '--platform', 'slack', '--external-id', ANNA])).stdout));
     await page.getByRole('navigation').getByRole('link', { name: 'History' }).click();
     await page.waitForURL((url) => url.pathname === '/history');
-    expect(await page.locator('main').innerText()).toMatch(/October 2026/);
+    expect(await page.locator('main').innerText()).toContain(monthName(LAST_MONTH));
     await w.screenshot(page, 'supporter-history');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download every month (CSV)' }).click()]);
     const csv = await readFile((await download.path())!, 'utf8');
-    // October: 35.00 charged, 3.50 fee, 31.50 in two equal shares of 15.75.
-    expect(csv).toMatch(/2026-10/);
+    // Last month: 35.00 charged, 3.50 fee, 31.50 in two equal shares of 15.75.
+    expect(csv).toContain(LAST_MONTH);
     expect(csv).toMatch(/UCREA/);
     expect(csv).toMatch(/15\.75/);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
@@ -150,7 +153,7 @@ describe('the dashboard in Chromium', () => {
     await page.goto(loginLinkIn((await w.cli(['login-link', '--platform', 'slack', '--external-id', ANNA])).stdout));
     await page.getByRole('navigation').getByRole('link', { name: 'Operator' }).click();
     await page.waitForURL((url) => url.pathname === '/admin');
-    expect(await page.locator('main').innerText()).toMatch(/2026-10|October 2026/);
+    expect(await page.locator('main').innerText()).toMatch(new RegExp(`${LAST_MONTH}|${monthName(LAST_MONTH)}`));
     await w.screenshot(page, 'operator-runs');
     await page.close();
   });

@@ -44,6 +44,8 @@ export async function startE2eWorld() {
     DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(),
     DATA_DIR: await mkdtemp(path.join(tmpdir(), 'flattr-e2e-')), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'silent', ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    // Last month settles even in the first hour of a month (the tests date their world by the real clock).
+    SETTLEMENT_GRACE_MINUTES: '0',
     SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: workspace.botToken, SLACK_API_URL: slack.url,
     DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: oauth.clientId, DISCORD_CLIENT_SECRET: oauth.clientSecret, DISCORD_API_URL: discord.apiUrl,
   };
