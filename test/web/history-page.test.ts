@@ -39,7 +39,7 @@ describe('history page and CSV', () => {
 
   beforeAll(async () => {
     w = await createWebWorld();
-    const ingest = await startIngest(w.db);
+    const ingest = await startIngest(w.db, { now: () => w.clock.now });
     try {
       // 20.00 and 7.00 in the wallets (budget 35.00): charged what is there; the third has nothing and is not charged.
       await w.supporter('slack', 'T5:U1RICH', 2000n);

@@ -14,7 +14,7 @@ describe('settings API', () => {
   const nextId = () => `T4:U${++seq}API`;
   beforeAll(async () => {
     w = await createWebWorld();
-    ingest = await startIngest(w.db);
+    ingest = await startIngest(w.db, { now: () => w.clock.now });
   });
   afterAll(async () => {
     await ingest?.close();
@@ -50,7 +50,7 @@ describe('settings API', () => {
     const again = JSON.parse((await call('PUT', { mentions: false })).body) as Settings;
     expect(again).toMatchObject({ platforms: ['slack'], emoji: { mode: 'custom', reactions: ['tada'] }, blockCommunities: ['T9'], mentions: false });
 
-    const like = (more: Parameters<typeof likeEvent>[0]) => likeEvent({ liker: id, author: 'T4:U0AUTHOR', occurredAt: new Date(Date.now() - 60_000).toISOString(), ...more });
+    const like = (more: Parameters<typeof likeEvent>[0]) => likeEvent({ liker: id, author: 'T4:U0AUTHOR', occurredAt: new Date(w.clock.now.getTime() - 60_000).toISOString(), ...more });
     const summary = await ingestLikes(ingest, [
       like({ item: 'T4:C1:1.0', community: 'T4', reaction: 'tada' }),
       like({ item: 'T4:C1:2.0', community: 'T4', reaction: 'star' }),

@@ -30,7 +30,7 @@ describe('settings: disconnecting an account keeps every cent accounted', () => 
     w = await createWebWorld({ env: {
       DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: oauth.clientId, DISCORD_CLIENT_SECRET: oauth.clientSecret, DISCORD_API_URL: discord.apiUrl,
     } });
-    ingest = await startIngest(w.db);
+    ingest = await startIngest(w.db, { now: () => w.clock.now });
   });
   afterAll(async () => {
     await ingest?.close();
@@ -94,7 +94,7 @@ describe('settings: disconnecting an account keeps every cent accounted', () => 
 
     // November's flattr of it goes to its escrow; whoever signs in with it next collects that, not the old user.
     await creditWallet(w.db, { platform: 'discord', externalId: fan, amount: '20.00' });
-    expect((await ingestLikes(ingest, [like('2', new Date(Date.now() - 60_000).toISOString())])).accepted).toBe(1);
+    expect((await ingestLikes(ingest, [like('2', new Date(w.clock.now.getTime() - 60_000).toISOString())])).accepted).toBe(1);
     await settlePeriod(w.db, '2026-11', settings(), { now: new Date('2026-12-02T00:00:00Z') });
     const [escrow] = await w.db.$queryRawUnsafe<{ minor: bigint }[]>(
       `SELECT sum(e.amount)::int8 AS minor FROM accounts a JOIN identities i ON i.id = a.identity_id JOIN entries e ON e.account_id = a.id

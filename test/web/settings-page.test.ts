@@ -19,7 +19,7 @@ describe('settings page', () => {
   const nextId = () => `T1:U${++seq}SET`;
   beforeAll(async () => {
     w = await createWebWorld();
-    ingest = await startIngest(w.db);
+    ingest = await startIngest(w.db, { now: () => w.clock.now });
   });
   afterAll(async () => {
     await ingest?.close();
@@ -41,7 +41,7 @@ describe('settings page', () => {
     browser.postForm('/settings', { _csrf: csrf, emoji_mode: 'default', ...fields });
   let item = 0;
   const like = (liker: string, more: Parameters<typeof likeEvent>[0] = {}) =>
-    likeEvent({ liker, author: 'T1:U0AUTHOR', item: `T1:C1:${++item}.0`, occurredAt: new Date(Date.now() - 60_000).toISOString(), ...more });
+    likeEvent({ liker, author: 'T1:U0AUTHOR', item: `T1:C1:${++item}.0`, occurredAt: new Date(w.clock.now.getTime() - 60_000).toISOString(), ...more });
 
   it('signed out: the page and its forms answer 401 and change nothing', async () => {
     const page = await w.browser().get('/settings');

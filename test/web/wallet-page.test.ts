@@ -17,7 +17,7 @@ describe('wallet page', () => {
     // A supporter funded twice, charged for October (to a creator who never joins), then given that creator's escrow back.
     await w.supporter('slack', 'T6:U1W', 1500n);
     await creditWallet(w.db, { platform: 'slack', externalId: 'T6:U1W', amount: '5.50' });
-    const ingest = await startIngest(w.db);
+    const ingest = await startIngest(w.db, { now: () => w.clock.now });
     try {
       const likes = [1, 2].map((n) => likeEvent({ liker: 'T6:U1W', author: 'T6:U2GONE', item: `T6:C1:${n}.0`, community: 'T6', occurredAt: '2026-10-20T10:00:00Z' }));
       expect((await ingestLikes(ingest, likes)).accepted).toBe(2);
