@@ -3,14 +3,14 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from './env.js';
 import { deleteKeys } from './delete-keys.js';
-import { createPostgresTemplate, TEMPLATE_ENV } from './database.js';
+import { createPostgresTemplate, dropDatabases, runDatabasePrefix, TEMPLATE_ENV } from './database.js';
 
 /**
  * Fail fast, with the fix, when a service the tests need is down. Tags the
  * run's queue prefixes, and at the end fails the run if any of its keys were
  * left in Redis (each file removes its own: test/support/redis-cleanup.ts).
  * Migrates one PostgreSQL database that every test database is copied from
- * (test/support/database.ts), dropped at the end.
+ * (test/support/database.ts); at the end drops it and the run's test databases.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const run = randomBytes(3).toString('hex');
@@ -36,6 +36,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const template = await createPostgresTemplate(`flattr_tpl_${run}`);
   process.env[TEMPLATE_ENV] = `flattr_tpl_${run}`;
   return async () => {
+    await dropDatabases(runDatabasePrefix(run));
     await template.drop();
     const sample: string[] = [];
     const left = await deleteKeys([`{t-${run}-*`], sample);
