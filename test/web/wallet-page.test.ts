@@ -25,7 +25,8 @@ describe('wallet page', () => {
       await ingest.close();
     }
     await settlePeriod(w.db, '2026-10', settings());
-    const released = await releaseEscrow(w.db, { holdDays: 90, now: new Date('2027-03-01T00:00:00Z'), apply: true });
+    // The escrow is as old as the database's clock says (its transfer's created_at): 91 days from now it is past the hold.
+    const released = await releaseEscrow(w.db, { holdDays: 90, now: new Date(Date.now() + 91 * 86_400_000), apply: true });
     expect(released.refunds.map((r) => r.amount)).toEqual([1845n]);
   }, 60_000);
   afterAll(async () => { await w?.close(); });
