@@ -260,7 +260,7 @@ describe('settlement runs: resume, crash at every stage, concurrency, refusals',
   it('a like arriving for a settled period counts in the oldest open period and changes nothing settled', async () => {
     await settlePeriod(db(), PERIOD, settings({ policy: 'charity' }));
     await db().$executeRawUnsafe(`UPDATE supporter_settings SET platforms = '{slack}', trigger_reactions = '{}'`);
-    const outcomes = await recordLikes(db(), [likeEvent({ liker: 'T1:S1', author: 'T1:R0', item: 'T1:C9:late', occurredAt: '2026-10-30T10:00:00Z' })], { timeZone: 'UTC' });
+    const outcomes = await recordLikes(db(), [likeEvent({ liker: 'T1:S1', author: 'T1:R0', item: 'T1:C9:late', occurredAt: '2026-10-30T10:00:00Z' })], { timeZone: 'UTC', now: () => NOW });
     expect(outcomes).toEqual([{ kind: 'accepted' }]);
     const [row] = await db().$queryRawUnsafe<{ period: string }[]>(`SELECT trim(period) AS period FROM flattrs WHERE item = 'T1:C9:late'`);
     expect(row!.period).toBe('2026-11');
