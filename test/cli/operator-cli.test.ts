@@ -44,7 +44,7 @@ describe('the flattr CLI for an operator', { timeout: 240_000 }, () => {
     const missing = new URL(TEST_PG_ADMIN_URL);
     missing.pathname = '/flattr_no_such_database';
     oneLine(await runCli(['report', '--period', '2026-10'], { ...world.env(), DATABASE_URL: missing.toString() }),
-      /PostgreSQL at 127\.0\.0\.1:5432 has no database "flattr_no_such_database": create it \(createdb flattr_no_such_database\) or fix DATABASE_URL/);
+      new RegExp(`PostgreSQL at ${missing.host.replaceAll('.', '\\.')} has no database "flattr_no_such_database": create it \\(createdb flattr_no_such_database\\) or fix DATABASE_URL`));
     oneLine(await runCli(['report', '--period', '2026-10'], { ...world.env(), DATABASE_URL: 'postgresql://postgres:s3cret@127.0.0.1:1/x' }),
       /PostgreSQL is unreachable at 127\.0\.0\.1:1: start it, or fix DATABASE_URL \(postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x\)/);
   });
