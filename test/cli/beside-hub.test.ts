@@ -34,7 +34,8 @@ describe('commands beside a running hub on the embedded database', { timeout: 30
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'flattr-beside-'));
-    env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix() };
+    // No grace: last month settles even in the first hour of a month (the period is the real clock's).
+    env = { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: randomQueuePrefix(), SETTLEMENT_GRACE_MINUTES: '0' };
     hub = await startHubProcess(env, 90_000);
   }, 120_000);
   afterAll(async () => { await hub?.stop(); });
