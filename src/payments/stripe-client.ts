@@ -58,3 +58,18 @@ export async function callStripe<T>(call: () => Promise<T>, policy: RetryPolicy 
     }
   }
 }
+
+/**
+ * An amount in minor units as Stripe's API takes it (a JSON number): exact up
+ * to 2^53, refused beyond rather than rounded (money rule 1).
+ */
+export function toStripeAmount(minor: bigint): number {
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${minor} minor units is too large for one Stripe amount`);
+  return Number(minor);
+}
+
+/** Stripe's status, code and message for a log line or a stored reason; never the request (it names the key and account). */
+export function describeStripeError(error: unknown): string {
+  if (error instanceof Stripe.errors.StripeError) return `${error.statusCode ?? 'network'} ${error.code ?? error.type}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
-import { callStripe, DEFAULT_RETRY, isTransientStripeError, type RetryPolicy } from '../stripe-client.js';
+import { callStripe, DEFAULT_RETRY, describeStripeError, isTransientStripeError, toStripeAmount, type RetryPolicy } from '../stripe-client.js';
 import type { PlannedMonthlyTopup } from './plan-monthly-topups.js';
 
 export type ChargeOutcome =
@@ -47,7 +47,7 @@ export async function chargeMonthlyTopup(db: Db, stripe: Stripe, charge: Charge,
     }
     // An idempotency error means the key was first used with other parameters: never guess, leave it for the operator.
     if (isTransientStripeError(error) || error instanceof Stripe.errors.StripeIdempotencyError || !(error instanceof Stripe.errors.StripeError)) {
-      return { status: 'pending', reason: describe(error) };
+      return { status: 'pending', reason: describeStripeError(error) };
     }
     const reason = failureReason(error.code, undefined, error.message);
     await markFailed(db, topupId, reason, null);
@@ -88,12 +88,4 @@ export function failureReason(code: string | undefined, declineCode: string | un
   return `${which}: ${message}`.slice(0, 500);
 }
 
-function toStripeAmount(minor: bigint): number {
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`a charge of ${minor} minor units is too large`);
-  return Number(minor);
-}
 
-function describe(error: unknown): string {
-  if (error instanceof Stripe.errors.StripeError) return `${error.statusCode ?? 'network'} ${error.code ?? error.type}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
 import type { OpenedPayout } from './open-payout.js';
 import { returnPayout } from './return-payout.js';
-import { callStripe, DEFAULT_RETRY, isTransientStripeError, type RetryPolicy } from '../stripe-client.js';
+import { callStripe, DEFAULT_RETRY, describeStripeError, isTransientStripeError, toStripeAmount, type RetryPolicy } from '../stripe-client.js';
 
 export type SendOutcome =
   | { status: 'paid'; stripeTransferId: string }
@@ -30,9 +30,9 @@ export async function sendPayout(db: Db, stripe: Stripe, payout: OpenedPayout, b
   } catch (error) {
     if (isTransientStripeError(error) || error instanceof Stripe.errors.StripeIdempotencyError || !(error instanceof Stripe.errors.StripeError)) {
       // An idempotency error means the key was used for something else: never guess, leave it for the operator.
-      return { status: 'pending', reason: describe(error) };
+      return { status: 'pending', reason: describeStripeError(error) };
     }
-    const reason = `Stripe refused the transfer: ${describe(error)}`;
+    const reason = `Stripe refused the transfer: ${describeStripeError(error)}`;
     await returnPayout(db, payout.payoutId, reason);
     return { status: 'returned', reason };
   }
@@ -43,13 +43,4 @@ export async function sendPayout(db: Db, stripe: Stripe, payout: OpenedPayout, b
   return { status: 'paid', stripeTransferId: transfer.id };
 }
 
-function toStripeAmount(minor: bigint): number {
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`payout of ${minor} minor units is too large for one transfer`);
-  return Number(minor);
-}
 
-/** Stripe's message and code, never the request (it names the key and account, not secrets, but stays short). */
-function describe(error: unknown): string {
-  if (error instanceof Stripe.errors.StripeError) return `${error.statusCode ?? 'network'} ${error.code ?? error.type}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}

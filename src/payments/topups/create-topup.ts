@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
 import { IdempotencyKeyConflictError, InvalidInputError } from '../../domain/errors.js';
 import { parseAmount, parseCurrency, toDecimalString, type Money } from '../../domain/money.js';
-import { callStripe, DEFAULT_RETRY, type RetryPolicy } from '../stripe-client.js';
+import { callStripe, DEFAULT_RETRY, toStripeAmount, type RetryPolicy } from '../stripe-client.js';
 import { topupBounds } from './topup-limits.js';
 
 export type TopupRequest = {
@@ -63,7 +63,7 @@ export async function createTopup(db: Db, stripe: Stripe, request: TopupRequest)
   const session = await callStripe(() => stripe.checkout.sessions.create({
     mode: 'payment',
     client_reference_id: String(request.userId),
-    line_items: [{ quantity: 1, price_data: { currency: wallet.toLowerCase(), unit_amount: Number(amount.minor), product_data: { name: 'flattr wallet top-up' } } }],
+    line_items: [{ quantity: 1, price_data: { currency: wallet.toLowerCase(), unit_amount: toStripeAmount(amount.minor), product_data: { name: 'flattr wallet top-up' } } }],
     metadata: ids,
     // On the payment intent (and so its charge) too: refunds and disputes name the top-up they take back.
     payment_intent_data: { metadata: ids },
