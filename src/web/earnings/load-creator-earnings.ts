@@ -13,8 +13,8 @@ export type MonthEarning = { period: string; received: Money[]; flattrs: number;
 
 /** A creator's side of the money, as the earnings page shows it. */
 export type CreatorEarnings = {
-  /** The user's own settings the page needs too, read in the same statement: their language and whether they operate the hub. */
-  user: { locale: string; admin: boolean };
+  /** The user's language, read in the same statement (the Operator link comes with the session now). */
+  user: { locale: string };
   balances: Money[];
   /** The user's identities (all claimed: they are the user's) and what each received over every settled period. */
   identities: (IdentityRef & { received: Money[] })[];
@@ -29,7 +29,6 @@ export type CreatorEarnings = {
 type Amount = { currency: string; minor: string };
 type Row = {
   locale: string;
-  admin: boolean;
   missing: number;
   escrow_accounts: boolean;
   balances: Amount[];
@@ -55,7 +54,7 @@ export async function loadCreatorEarnings(db: Db, userId: number, o: { holdDays:
   }
   const money = (a: Amount): Money => ({ minor: BigInt(a.minor), currency: a.currency });
   return {
-    user: { locale: row.locale, admin: row.admin },
+    user: { locale: row.locale },
     balances: row.balances.map(money),
     identities: row.identities.map(({ id: _id, received, ...ref }) => ({ ...ref, received: received.map(money) })),
     escrow: row.escrow_accounts ? await escrowWaiting(db, row.identities.map((i) => i.id), o.holdDays) : [],
@@ -79,7 +78,7 @@ async function query(db: Db, userId: number, page: number): Promise<Row> {
               count(*) OVER (PARTITION BY e.period)::int AS total
          FROM creator_earnings e JOIN mine i ON i.id = e.identity_id WHERE e.period IN (SELECT period FROM shown)
      )
-     SELECT u.locale, u.admin,
+     SELECT u.locale,
        (SELECT count(*)::int FROM mine CROSS JOIN settlement_runs r
          WHERE r.status = 'settled' AND NOT EXISTS (SELECT 1 FROM creator_earnings_periods p WHERE p.identity_id = mine.id AND p.period = r.period)) AS missing,
        EXISTS (SELECT 1 FROM accounts a WHERE a.kind = 'escrow' AND a.identity_id IN (SELECT id FROM mine)) AS escrow_accounts,
