@@ -38,9 +38,9 @@ export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: We
       if (error instanceof CurrencyLockedError) throw new WebError(422, 'currency_locked', error.message);
       if (error instanceof InvalidInputError) throw new WebError(422, 'invalid_input', error.message);
       throw error;
-    } finally {
-      ctx.views.forgetUser(viewer.userId);
     }
+    // The answer is the new split: read afresh here (every process forgets the user as the answer leaves: mount-web.ts).
+    ctx.views.forgetHere(viewer.userId);
     return monthJson(await loadMonthView(ctx, viewer.userId, 1));
   });
 
@@ -53,7 +53,6 @@ export function registerMonthApi(scope: FastifyInstance, api: ApiRoutes, ctx: We
     },
   }, async ({ viewer, params }) => {
     const result = await undoFlattrById(ctx.db, viewer.userId, params.id, ctx.now());
-    ctx.views.forgetUser(viewer.userId);
     if (result.outcome === 'not_found') throw new WebError(404, 'not_found', 'no flattr of yours has this id');
     if (result.outcome === 'settling') throw new WebError(409, 'period_settling', `${result.period} has started settling: its flattrs can no longer be undone`);
   });

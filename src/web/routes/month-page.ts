@@ -39,8 +39,6 @@ export function registerMonthPage(scope: FastifyInstance, ctx: WebContext): void
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       return replyMonthPage(ctx, request, reply, 422, { budgetRefused: { error, amount, currency } });
-    } finally {
-      ctx.views.forgetUser(viewer.userId);
     }
     return reply.redirect('/?done=budget', 303);
   });
@@ -50,7 +48,6 @@ export function registerMonthPage(scope: FastifyInstance, ctx: WebContext): void
     const raw = request.body?.flattr;
     const id = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? BigInt(raw) : undefined;
     const result = id === undefined ? { outcome: 'not_found' as const } : await undoFlattrById(ctx.db, viewer.userId, id, ctx.now());
-    ctx.views.forgetUser(viewer.userId);
     if (result.outcome === 'undone' || result.outcome === 'already_undone') return reply.redirect('/?done=undone#flattrs', 303);
     return replyMonthPage(ctx, request, reply, result.outcome === 'settling' ? 409 : 404, { undoRefused: result });
   });
